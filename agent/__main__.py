@@ -1,0 +1,5 @@
+"""`python -m agent …` is `tillsync …`."""
+
+from agent.cli import main
+
+main()

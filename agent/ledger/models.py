@@ -1,0 +1,173 @@
+"""The ledger's tables: what Tillsync knows about stores, epochs, orders and events.
+
+Times are Unix seconds (floats, UTC): one representation on SQLite, PostgreSQL and
+MySQL, with sub-second precision for leases and no time-zone surprises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+import peewee
+
+from agent.ledger.db import ledger_db
+
+# Order states (CONTRACT §4). Flags such as found_by_poll are columns, not states.
+WAITING = "waiting"
+PENDING = "pending"
+SENT = "sent"
+VOIDED = "voided"
+SKIPPED = "skipped"
+FAILED = "failed"
+STATES = (WAITING, PENDING, SENT, VOIDED, SKIPPED, FAILED)
+
+# Why a history order (created before the connection) may be pushed anyway.
+RELEASE_IMPORT = "import"
+RELEASE_NOTE = "note"
+RELEASE_RETRY = "retry"
+
+
+class LedgerModel(peewee.Model):
+    id = peewee.AutoField()
+
+    class Meta:
+        database = ledger_db
+        legacy_table_names = False
+
+
+class SchemaVersion(LedgerModel):
+    """One row: the schema version this ledger has been migrated to."""
+
+    version = peewee.IntegerField()
+
+
+class Store(LedgerModel):
+    """A POS store Tillsync has connected to; its id scopes the orders."""
+
+    identity = peewee.CharField(max_length=255, unique=True)
+    # "The connection" (CONTRACT §4): orders created before it are history.
+    first_connected_at = peewee.DoubleField()
+
+
+class Epoch(LedgerModel):
+    """One connection period to a store, from `connect` to `disconnect`."""
+
+    store = peewee.ForeignKeyField(Store, backref="epochs")
+    store_id: int  # the foreign key's raw column, set by peewee
+    register_id = peewee.CharField(max_length=64)
+    outlet_id = peewee.CharField(max_length=64)
+    user_id = peewee.CharField(max_length=64, null=True)
+    payment_type_id = peewee.CharField(max_length=64, null=True)
+    opened_at = peewee.DoubleField()
+    closed_at = peewee.DoubleField(null=True)
+
+
+class Order(LedgerModel):
+    """A WooCommerce order as the ledger tracks it within one store's scope."""
+
+    scope = peewee.IntegerField(default=0)  # Store id; 0 = before any connection
+    order_id = peewee.BigIntegerField()
+    state = peewee.CharField(max_length=16, default=PENDING)
+    reason_code = peewee.CharField(max_length=64, null=True)
+    reason = peewee.TextField(null=True)
+    # A history order is pushed only once released (import, merchant's note, retry).
+    is_history = peewee.BooleanField(null=True)
+    release = peewee.CharField(max_length=16, null=True)
+    wc_created_at = peewee.DoubleField(null=True)
+    wc_removed = peewee.BooleanField(default=False)  # trashed or deleted in WooCommerce
+    found_by_poll = peewee.BooleanField(default=False)
+    last_topic = peewee.CharField(max_length=32, null=True)
+    # Every hook bumps this; a worker that pushed an older value leaves it pending.
+    change_seq = peewee.IntegerField(default=0)
+    # The POS side: current sale revision and what it contained.
+    revision = peewee.IntegerField(default=0)
+    sale_uuid = peewee.CharField(max_length=36, null=True)
+    sale_id = peewee.CharField(max_length=64, null=True)
+    content_hash = peewee.CharField(max_length=64, null=True)
+    epoch_sent = peewee.IntegerField(null=True)
+    sent_at = peewee.DoubleField(null=True)
+    # Scheduling.
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DoubleField(default=0.0)
+    lease_owner = peewee.CharField(max_length=64, null=True)
+    lease_expires_at = peewee.DoubleField(null=True)
+    created_at = peewee.DoubleField()
+    updated_at = peewee.DoubleField()
+
+    class Meta:
+        indexes = (
+            (("scope", "order_id"), True),
+            # Exactly what claim_batch() asks: this scope's due pending orders.
+            (("scope", "state", "next_attempt_at"), False),
+        )
+
+
+class Event(LedgerModel):
+    """A hook accepted from the plugin; `event_id` makes repeats harmless."""
+
+    event_id = peewee.CharField(max_length=100, unique=True)
+    topic = peewee.CharField(max_length=32)
+    topics = peewee.TextField(default="[]")
+    order_id = peewee.BigIntegerField(index=True)
+    scope = peewee.IntegerField(default=0)
+    occurred_at = peewee.DoubleField()
+    received_at = peewee.DoubleField()
+
+
+class Cursor(LedgerModel):
+    """A named resume point: catalogue version, poll position, import page…"""
+
+    name = peewee.CharField(max_length=128, unique=True)
+    value = peewee.TextField()
+    updated_at = peewee.DoubleField()
+
+
+class Credential(LedgerModel):
+    """A credential the POS rotates (the OAuth2 refresh token)."""
+
+    name = peewee.CharField(max_length=128, unique=True)
+    value = peewee.TextField()
+    updated_at = peewee.DoubleField()
+
+
+class ProductLink(LedgerModel):
+    """A WooCommerce product or variation linked to a POS product."""
+
+    scope = peewee.IntegerField()
+    wc_product_id = peewee.BigIntegerField()
+    wc_variation_id = peewee.BigIntegerField(default=0)
+    pos_product_id = peewee.CharField(max_length=64)
+    sku = peewee.CharField(max_length=255, null=True)
+    created = peewee.BooleanField(default=False)  # Tillsync created it in the POS
+    linked_at = peewee.DoubleField()
+
+    class Meta:
+        indexes = ((("scope", "wc_product_id", "wc_variation_id"), True),)
+
+
+class CatalogueProduct(LedgerModel):
+    """The local copy of the POS catalogue, kept fresh through the version cursor."""
+
+    scope = peewee.IntegerField()
+    pos_product_id = peewee.CharField(max_length=64)
+    sku_folded = peewee.CharField(max_length=255, null=True)
+    sku = peewee.CharField(max_length=255, null=True)
+    name = peewee.CharField(max_length=255)
+    deleted = peewee.BooleanField(default=False)
+    version = peewee.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("scope", "pos_product_id"), True),
+            (("scope", "sku_folded"), False),
+        )
+
+
+SCHEMA_V1 = (SchemaVersion, Store, Epoch, Order, Event, Cursor, Credential)
+ALL_MODELS = (*SCHEMA_V1, ProductLink, CatalogueProduct)
+
+
+def rows(query: peewee.BaseQuery) -> Iterable[tuple[Any, ...]]:
+    """A query's result as plain tuples (typed for mypy; peewee's stubs say models)."""
+    return cast(Iterable[tuple[Any, ...]], query.tuples())

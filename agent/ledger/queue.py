@@ -1,0 +1,137 @@
+"""The push queue: claiming due orders under a lease, and settling them.
+
+A worker claims a batch (PostgreSQL and MariaDB: `FOR UPDATE SKIP LOCKED`, so workers
+never wait on each other; SQLite: the single writer transaction), works without holding
+a transaction, then settles each order only if it still holds the lease. A crashed
+worker's lease expires and another worker takes the order over.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from agent.ledger.db import backend, ledger_db
+from agent.ledger.epochs import current_scope
+from agent.ledger.models import FAILED, PENDING, RELEASE_RETRY, Order
+from agent.ledger.notify import notify_in_transaction
+
+
+def _due(scope: int, now: float) -> Any:
+    return (
+        (Order.scope == scope)
+        & (Order.state == PENDING)
+        & (Order.next_attempt_at <= now)
+        & (Order.lease_expires_at.is_null() | (Order.lease_expires_at < now))
+    )
+
+
+def due_work_exists(now: float | None = None) -> bool:
+    """Whether any order of the current scope is due now (the waker's cheap check)."""
+    now = time.time() if now is None else now
+    return Order.select(Order.id).where(_due(current_scope(), now)).exists()
+
+
+def claim_batch(
+    owner: str, limit: int, lease_seconds: float, now: float | None = None
+) -> list[Order]:
+    """Lease up to `limit` due pending orders of the current scope to `owner`."""
+    now = time.time() if now is None else now
+    expires = now + lease_seconds
+    with ledger_db.atomic():
+        query = (
+            Order.select()
+            .where(_due(current_scope(), now))
+            .order_by(Order.next_attempt_at, Order.id)
+            .limit(limit)
+        )
+        if backend() != "sqlite":
+            query = query.for_update(skip_locked=True)
+        orders = list(query)
+        if not orders:
+            return []
+        Order.update(lease_owner=owner, lease_expires_at=expires).where(
+            Order.id.in_([o.id for o in orders])
+        ).execute()
+    for order in orders:
+        order.lease_owner = owner
+        order.lease_expires_at = expires
+    return orders
+
+
+def settle(order: Order, changes: Mapping[Any, Any], now: float | None = None) -> bool:
+    """Apply `changes` to a claimed order and drop its lease.
+
+    Returns False (and changes nothing) when the lease was lost to another worker.
+    If a hook arrived while we worked (its change_seq moved), the order stays pending
+    so the newer content is pushed too; the POS-side facts in `changes` still land.
+    """
+    now = time.time() if now is None else now
+    values = dict(changes)
+    values[Order.lease_owner] = None
+    values[Order.lease_expires_at] = None
+    values[Order.updated_at] = now
+    with ledger_db.atomic():
+        held = (Order.id == order.id) & (Order.lease_owner == order.lease_owner)
+        fresh = Order.select(Order.change_seq).where(held).first()
+        if fresh is None:
+            return False
+        if fresh.change_seq != order.change_seq:
+            values[Order.state] = PENDING
+            values[Order.next_attempt_at] = now
+            values.pop(Order.reason_code, None)
+            values.pop(Order.reason, None)
+        Order.update(values).where(held).execute()
+    return True
+
+
+def queue_retry(order_id: int, now: float | None = None) -> bool:
+    """Make `order_id` pending again (released if history); False if unknown."""
+    now = time.time() if now is None else now
+    scope = current_scope()
+    with ledger_db.atomic():
+        changed = (
+            Order.update(
+                state=PENDING,
+                release=RELEASE_RETRY,
+                next_attempt_at=now,
+                attempts=0,
+                change_seq=Order.change_seq + 1,
+                updated_at=now,
+            )
+            .where((Order.scope == scope) & (Order.order_id == order_id))
+            .execute()
+        )
+        if not changed:
+            Order.create(
+                scope=scope,
+                order_id=order_id,
+                release=RELEASE_RETRY,
+                next_attempt_at=now,
+                change_seq=1,
+                created_at=now,
+                updated_at=now,
+            )
+        notify_in_transaction()
+    return bool(changed)
+
+
+def retry_failed(now: float | None = None) -> int:
+    """Make every failed order of the current scope pending again; return how many."""
+    now = time.time() if now is None else now
+    with ledger_db.atomic():
+        count = (
+            Order.update(
+                state=PENDING,
+                release=RELEASE_RETRY,
+                next_attempt_at=now,
+                attempts=0,
+                change_seq=Order.change_seq + 1,
+                updated_at=now,
+            )
+            .where((Order.scope == current_scope()) & (Order.state == FAILED))
+            .execute()
+        )
+        notify_in_transaction()
+    return count

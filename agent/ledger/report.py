@@ -1,0 +1,132 @@
+"""Read-only views of the ledger: the `status` and `orders` documents (CONTRACT §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import peewee
+
+from agent.ledger.cursors import read_cursor
+from agent.ledger.epochs import current_scope, latest_epoch
+from agent.ledger.models import FAILED, SENT, STATES, Epoch, Order, Store, rows
+
+RATE_LIMIT_CURSOR = "pos.rate_limit"
+FAILURE_LIMIT = 50
+TRASHED_AFTER_SENT = "wc_order_trashed"
+
+
+def iso(ts: float | None) -> str | None:
+    """Unix seconds as an ISO 8601 UTC string."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+def order_document(order: Order) -> dict[str, Any]:
+    """One order as the `orders` document lists it."""
+    return {
+        "order_id": order.order_id,
+        "state": order.state,
+        "reason_code": order.reason_code,
+        "reason": order.reason,
+        "sale_id": order.sale_id,
+        "epoch": order.epoch_sent,
+        "revision": order.revision,
+        "found_by_poll": order.found_by_poll,
+        "attempts": order.attempts,
+        "updated_at": iso(order.updated_at),
+    }
+
+
+def orders_document(
+    ids: Iterable[int] | None = None, state: str | None = None, limit: int = 1000
+) -> dict[str, Any]:
+    """`{"orders": [...]}` for the current scope, newest first."""
+    query = Order.select().where(Order.scope == current_scope())
+    if ids is not None:
+        query = query.where(Order.order_id.in_(list(ids)))
+    if state is not None:
+        query = query.where(Order.state == state)
+    query = query.order_by(Order.order_id.desc()).limit(limit)
+    return {"orders": [order_document(o) for o in query]}
+
+
+def _counts(scope: int) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    query = (
+        Order.select(Order.state, peewee.fn.COUNT(Order.id))
+        .where(Order.scope == scope)
+        .group_by(Order.state)
+    )
+    for state, n in rows(query):
+        counts[state] = n
+    return counts
+
+
+def _epochs(scope: int) -> list[dict[str, Any]]:
+    sent: dict[int, int] = dict(
+        rows(
+            Order.select(Order.epoch_sent, peewee.fn.COUNT(Order.id))
+            .where((Order.scope == scope) & Order.epoch_sent.is_null(False))
+            .group_by(Order.epoch_sent)
+        )
+    )
+    return [
+        {
+            "epoch": e.id,
+            "opened_at": iso(e.opened_at),
+            "closed_at": iso(e.closed_at),
+            "register_id": e.register_id,
+            "orders_sent": sent.get(e.id, 0),
+        }
+        for e in Epoch.select().where(Epoch.store == scope).order_by(Epoch.id)
+    ]
+
+
+def status_document() -> dict[str, Any]:
+    """The `tillsync status --json` document."""
+    epoch = latest_epoch()
+    scope = current_scope()
+    store = Store.get_or_none(Store.id == scope)
+    if epoch is None:
+        state = "never_connected"
+    else:
+        state = "connected" if epoch.closed_at is None else "disconnected"
+    last_push = (
+        Order.select(peewee.fn.MAX(Order.sent_at)).where(Order.scope == scope).scalar()
+    )
+    failures = [
+        order_document(o)
+        for o in Order.select()
+        .where(
+            (Order.scope == scope)
+            & (
+                (Order.state == FAILED)
+                # A sent order trashed in WooCommerce keeps its sale: a human decides.
+                | ((Order.state == SENT) & (Order.reason_code == TRASHED_AFTER_SENT))
+            )
+        )
+        .order_by(Order.updated_at.desc())
+        .limit(FAILURE_LIMIT)
+    ]
+    rate = read_cursor(RATE_LIMIT_CURSOR, {}) or {}
+    return {
+        "connection": {
+            "state": state,
+            "epoch": epoch.id if epoch else None,
+            "store": store.identity if store else None,
+            "register_id": epoch.register_id if epoch else None,
+            "connected_since": iso(epoch.opened_at) if epoch else None,
+            "first_connected_at": iso(store.first_connected_at) if store else None,
+        },
+        "counts": _counts(scope),
+        "epochs": _epochs(scope),
+        "last_push_at": iso(last_push),
+        "rate_limit": {
+            "limit": rate.get("limit"),
+            "remaining": rate.get("remaining"),
+        },
+        "failures": failures,
+    }

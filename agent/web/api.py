@@ -1,0 +1,82 @@
+"""Health, status and per-order endpoints (CONTRACT §3)."""
+
+from __future__ import annotations
+
+import json
+
+import peewee
+from flask import Blueprint, Flask, jsonify, request
+from werkzeug.wrappers import Response
+
+from agent.ledger.db import ledger_db
+from agent.ledger.queue import queue_retry
+from agent.ledger.report import orders_document, status_document
+from agent.web.auth import Rejected, authenticated_body
+
+blueprint = Blueprint("api", __name__)
+MAX_IDS = 500
+
+
+@blueprint.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 when the ledger answers, 503 otherwise."""
+    try:
+        ledger_db.execute_sql("SELECT 1")
+    except peewee.DatabaseError as exc:
+        return jsonify({"ok": False, "error": type(exc).__name__}), 503
+    return jsonify({"ok": True}), 200
+
+
+@blueprint.get("/status")
+def status() -> Response:
+    """The `tillsync status --json` document, for the plugin's status panel."""
+    try:
+        authenticated_body()
+    except Rejected as rejected:
+        return rejected.response()
+    return jsonify(status_document())
+
+
+@blueprint.get("/orders")
+def orders() -> Response | tuple[Response, int]:
+    """`{"orders": [...]}` for the ids asked (the plugin's column and box)."""
+    try:
+        authenticated_body()
+    except Rejected as rejected:
+        return rejected.response()
+    raw = request.args.get("ids", "")
+    try:
+        ids = [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError:
+        return _bad("ids", "ids must be comma-separated order numbers")
+    if not ids or len(ids) > MAX_IDS or any(i <= 0 for i in ids):
+        return _bad("ids", f"give between 1 and {MAX_IDS} positive order numbers")
+    return jsonify(orders_document(ids=ids))
+
+
+@blueprint.post("/orders/retry")
+def retry() -> Response | tuple[Response, int]:
+    """Queue an order again ("Send to POS again" in the plugin)."""
+    try:
+        body = authenticated_body()
+    except Rejected as rejected:
+        return rejected.response()
+    try:
+        order_id = json.loads(body).get("order_id")
+    except (ValueError, AttributeError):
+        return _bad(None, "the body must be a JSON object", "invalid_json")
+    if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
+        return _bad("order_id", "order_id must be a positive integer")
+    queued = queue_retry(order_id)
+    return jsonify({"accepted": True, "order_id": order_id, "known": queued}), 202
+
+
+def _bad(
+    field: str | None, message: str, code: str = "invalid_field"
+) -> tuple[Response, int]:
+    return jsonify({"error": code, "message": message, "field": field}), 400
+
+
+def init_app(app: Flask) -> None:
+    """Register health, status and order endpoints."""
+    app.register_blueprint(blueprint)

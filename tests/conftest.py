@@ -1,0 +1,132 @@
+"""Shared fixtures: a fresh ledger on every backend, a fresh app, signing."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import peewee
+import pytest
+
+from agent.ledger.db import ledger_db, open_ledger
+from agent.web.signing import signed_headers
+
+HOOK_SECRET = "test-secret-0123456789-abcdefghijklmnop"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+MYSQL_ADMIN = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
+
+
+def _pg_database() -> Iterator[str]:
+    import psycopg2
+
+    name = f"tillsync_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(PG_ADMIN)
+    admin.autocommit = True
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def _mysql_database() -> Iterator[str]:
+    import pymysql
+
+    name = f"tillsync_{uuid.uuid4().hex[:12]}"
+    admin = pymysql.connect(**MYSQL_ADMIN, autocommit=True)
+    admin.cursor().execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+    try:
+        yield f"mysql://root@127.0.0.1:3306/{name}"
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.close()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A throw-away database URL on the backend the test is parametrised with."""
+    kind = getattr(request, "param", "sqlite")
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path}/ledger.db"
+    elif kind == "postgresql":
+        yield from _pg_database()
+    else:
+        yield from _mysql_database()
+
+
+BACKENDS = ["sqlite", "postgresql", "mysql"]
+
+
+def every_backend(test: Any) -> Any:
+    """Run `test` once per ledger backend (SQLite, PostgreSQL, MariaDB)."""
+    return pytest.mark.parametrize("database_url", BACKENDS, indirect=True)(test)
+
+
+@pytest.fixture
+def ledger(database_url: str) -> Iterator[peewee.Database]:
+    """A fresh, migrated ledger bound to the models."""
+    db = open_ledger(database_url)
+    yield db
+    db.close()
+    ledger_db.initialize(None)
+
+
+@pytest.fixture
+def settings_env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    """Environment-style settings for an app on a fresh ledger."""
+    return {
+        "TILLSYNC_DATA_DIR": str(tmp_path / "data"),
+        "TILLSYNC_DATABASE_URL": database_url,
+        "TILLSYNC_HOOK_SECRET": HOOK_SECRET,
+    }
+
+
+@pytest.fixture
+def app(settings_env: dict[str, str]) -> Iterator[Any]:
+    """A fresh app on a fresh ledger."""
+    from agent.web import create_app
+
+    application = create_app(settings_env)
+    application.config["TESTING"] = True
+    yield application
+    ledger_db.close()
+    ledger_db.initialize(None)
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    """Flask's test client for `app`."""
+    return app.test_client()
+
+
+def hook_body(order_id: int = 1001, topic: str = "order.created", **extra: Any) -> dict:
+    """A valid hook body with a fresh event id."""
+    body = {
+        "id": str(uuid.uuid4()),
+        "topic": topic,
+        "order_id": order_id,
+        "occurred_at": "2026-11-27T10:00:00Z",
+        "store_url": "https://shop.example",
+        "data": {"topics": [topic]},
+    }
+    body.update(extra)
+    return body
+
+
+def post_hook(
+    client: Any, body: Any, secret: str = HOOK_SECRET, **header_overrides: str
+) -> Any:
+    """POST `body` signed with `secret` to the hook endpoint."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json", **signed_headers(secret, raw)}
+    headers.update(header_overrides)
+    return client.post("/hooks/woocommerce", data=raw, headers=headers)
+
+
+def pytest_report_header() -> str:
+    return f"ledger backends: {', '.join(BACKENDS)} (pid {os.getpid()})"

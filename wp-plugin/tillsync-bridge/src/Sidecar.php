@@ -1,0 +1,82 @@
+<?php
+
+/**
+ * Signed HTTP calls from WordPress to the Tillsync sidecar (CONTRACT §3).
+ */
+
+declare(strict_types=1);
+
+namespace Tillsync\Bridge;
+
+final class Sidecar
+{
+    /** A checkout must never wait long on a sidecar that hangs; the breaker covers the rest. */
+    public const HOOK_TIMEOUT = 2.0;
+    public const ADMIN_TIMEOUT = 4.0;
+
+    public function __construct(private Settings $settings)
+    {
+    }
+
+    /**
+     * POST /hooks/woocommerce with an event body (a fresh signature each time it is sent).
+     */
+    public function postHook(string $body): SidecarResponse
+    {
+        return $this->request('POST', '/hooks/woocommerce', $body, self::HOOK_TIMEOUT);
+    }
+
+    /**
+     * GET /status: counts per state, failures, last push.
+     */
+    public function status(): SidecarResponse
+    {
+        return $this->request('GET', '/status', '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * GET /orders?ids=…: the ledger's view of these orders.
+     *
+     * @param list<int> $orderIds
+     */
+    public function orders(array $orderIds): SidecarResponse
+    {
+        $ids = implode(',', array_values(array_unique(array_map('intval', $orderIds))));
+        return $this->request('GET', '/orders?ids=' . rawurlencode($ids), '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * POST /orders/retry: queue one order again ("Send to POS again").
+     */
+    public function retry(int $orderId): SidecarResponse
+    {
+        $body = (string) wp_json_encode(['order_id' => $orderId]);
+        return $this->request('POST', '/orders/retry', $body, self::ADMIN_TIMEOUT);
+    }
+
+    private function request(string $method, string $path, string $body, float $timeout): SidecarResponse
+    {
+        $secret = $this->settings->secret();
+        if ($secret === '') {
+            return SidecarResponse::notSent(
+                __('No hook secret is set, so nothing can be signed. Enter it on the Tillsync settings page.', 'tillsync-bridge')
+            );
+        }
+        $headers = Signer::headers($secret, $body, time());
+        $args = [
+            'method' => $method,
+            'timeout' => $timeout,
+            'redirection' => 0,
+            'user-agent' => 'TillsyncBridge/' . Plugin::VERSION,
+            'headers' => $headers,
+        ];
+        $url = $this->settings->sidecarUrl() . $path;
+        if ($method === 'POST') {
+            $args['headers']['Content-Type'] = 'application/json';
+            $args['body'] = $body;
+            // wp_safe_remote_post refuses loopback ports other than 80/443/8080, and the sidecar lives there.
+            return SidecarResponse::fromHttp(wp_remote_post($url, $args));
+        }
+        return SidecarResponse::fromHttp(wp_remote_get($url, $args));
+    }
+}

@@ -141,6 +141,117 @@ def worker() -> None:
 
 
 @main.command()
+@click.option("--register", "register_id", help="Register that web sales go to.")
+@click.option("--new-store", is_flag=True, help="Connect to another POS store.")
+def connect(register_id: str | None, new_store: bool) -> None:
+    """Check POS credentials, pick the register and open a connection epoch."""
+    from agent.clients import pos_client, pos_identity
+    from agent.connection.connect import ConnectError
+    from agent.connection.connect import connect as open_connection
+    from agent.pos import PosError
+
+    settings = load_settings()
+    try:
+        identity = pos_identity(settings)
+        pos = pos_client(settings)
+    except ConfigError as error:
+        fail(str(error))
+    open_ledger_or_fail(settings)
+
+    def announce(counts: dict[str, int]) -> None:
+        if any(counts.values()):
+            click.echo(
+                f"will re-trigger {counts.get('pending', 0)} pending orders and "
+                f"{counts.get('failed_retryable', 0)} failed ones whose cause may "
+                "have changed; orders already sent stay as they are"
+            )
+
+    try:
+        result = open_connection(
+            pos,
+            identity,
+            register_id=register_id or settings.pos_register_id,
+            payment_type_id=settings.pos_payment_type_id,
+            user_id=settings.pos_user_id,
+            new_store=new_store,
+            announce=announce,
+        )
+    except ConnectError as error:
+        fail(str(error))
+    except PosError as error:
+        fail(_pos_problem(error))
+    if result.already:
+        click.echo(f"already connected to {identity} (epoch {result.epoch.id})")
+        return
+    assert result.register is not None and result.payment_type is not None
+    click.echo(
+        f"connected to {identity}: epoch {result.epoch.id}, register "
+        f"{result.register.name} ({result.register.id}), outlet "
+        f"{result.register.outlet_id}, payment type {result.payment_type.name}"
+    )
+
+
+def _pos_problem(error: Exception) -> str:
+    from agent.pos import PosForbidden, PosUnauthorized, PosUnavailable
+
+    if isinstance(error, PosUnauthorized):
+        return (
+            "the POS refused the credentials (TILLSYNC_POS_TOKEN or the OAuth "
+            f"settings): {error}"
+        )
+    if isinstance(error, PosForbidden):
+        return f"the POS token lacks a permission Tillsync needs: {error}"
+    if isinstance(error, PosUnavailable):
+        return f"the POS did not answer (TILLSYNC_POS_DOMAIN_PREFIX?): {error}"
+    return f"the POS refused: {error}"
+
+
+@main.command()
+def disconnect() -> None:
+    """Close the connection epoch: hooks are still recorded, nothing is pushed."""
+    from agent.connection.connect import disconnect as close_connection
+
+    settings = load_settings()
+    open_ledger_or_fail(settings)
+    epoch = close_connection()
+    if epoch is None:
+        click.echo("not connected; nothing to do")
+        return
+    click.echo(f"disconnected (epoch {epoch.id} closed); hooks are still recorded")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Exit when nothing is due.")
+def sync(once: bool) -> None:
+    """Push what is due now, in the foreground."""
+    from agent.logs import configure_logging
+    from agent.sync.runner import build_pusher
+
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    open_ledger_or_fail(settings)
+    try:
+        pusher = build_pusher(settings)
+    except ConfigError as error:
+        fail(str(error))
+    if not once:
+        from agent.sync.scheduler import SyncScheduler
+
+        scheduler = SyncScheduler(pusher.run_pass, interval=settings.sync_interval)
+        run_until_signal(scheduler.run_until)
+        return
+    report = pusher.run_pass()
+    click.echo(
+        f"{report.sent} sent, {report.failed} failed, {report.retrying} to retry, "
+        f"{report.other} waiting or skipped; {report.sales_created} sales created"
+    )
+    if report.stopped:
+        fail(report.stopped)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
 def status(as_json: bool) -> None:
     """Connection, counts per state, last push, rate-limit budget, failures."""

@@ -148,6 +148,13 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         'payment type for paid orders (default: the one named like "WooCommerce")',
     ),
+    Setting(
+        "TILLSYNC_POS_RATE_WINDOW",
+        "300",
+        "length in seconds of the POS rate-limit window (300 in X-Series; lower only "
+        "for an emulator run with a compressed --window)",
+        _positive_int,
+    ),
     Setting("TILLSYNC_WC_URL", None, "WooCommerce store base URL"),
     Setting("TILLSYNC_WC_KEY", None, "WooCommerce REST API consumer key", secret=True),
     Setting(

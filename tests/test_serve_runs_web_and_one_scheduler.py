@@ -104,6 +104,7 @@ def test_gunicorn_started_directly_refuses_without_secret(tmp_path: Path):
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     assert result.returncode != 0
     assert "TILLSYNC_HOOK_SECRET is not set" in result.stderr
@@ -113,7 +114,7 @@ def test_invalid_setting_stops_serve_with_one_line(tmp_path: Path):
     process = start_tillsync(
         ["serve"], {"TILLSYNC_DATA_DIR": str(tmp_path), "TILLSYNC_WEB_WORKERS": "many"}
     )
-    out, err = process.communicate(timeout=30)
+    _out, err = process.communicate(timeout=30)
     assert process.returncode == 1
     assert err.strip().splitlines() == [
         "tillsync: TILLSYNC_WEB_WORKERS is invalid: 'many' is not a whole number ≥ 1"

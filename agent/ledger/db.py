@@ -8,7 +8,11 @@ separate processes, queue for the write lock instead of failing on it.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import peewee
@@ -26,6 +30,67 @@ SQLITE_PRAGMAS = (
 )
 
 
+class SqliteLedgerDatabase(peewee.SqliteDatabase):
+    """SQLite whose write transactions queue on an OS file lock.
+
+    SQLite's own busy handler polls with sleeps that grow to 100 ms, so two processes
+    contending for the write lock see latencies in the hundreds of milliseconds. A
+    blocking `flock` hands the lock over the moment it is released. The lock file sits
+    beside the database; SQLite's own locking still guards correctness.
+    """
+
+    def __init__(self, database: str, **kwargs: Any) -> None:
+        super().__init__(database, **kwargs)
+        self._lock_path = None if database == ":memory:" else database + ".writelock"
+        self._thread_lock = threading.Lock()
+        self._lock_fd: int | None = None
+        self._lock_pid = 0
+        self._owner: int | None = None
+
+    def _acquire(self) -> None:
+        self._thread_lock.acquire()
+        self._owner = threading.get_ident()
+        if self._lock_path is None:
+            return
+        if self._lock_fd is None or self._lock_pid != os.getpid():
+            # A forked child opens its own description: flock is per description.
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_pid = os.getpid()
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+
+    def _release(self) -> None:
+        # Idempotent: a failed COMMIT is followed by a ROLLBACK that releases again.
+        if self._owner != threading.get_ident():
+            return
+        self._owner = None
+        if self._lock_fd is not None and self._lock_pid == os.getpid():
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+    def begin(self, lock_type: str | None = None) -> None:
+        """Take the write lock, then BEGIN IMMEDIATE."""
+        self._acquire()
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            self._release()
+            raise
+
+    def commit(self) -> None:
+        """COMMIT, then hand the write lock on."""
+        try:
+            super().commit()
+        finally:
+            self._release()
+
+    def rollback(self) -> None:
+        """ROLLBACK, then hand the write lock on."""
+        try:
+            super().rollback()
+        finally:
+            self._release()
+
+
 def open_database(url: str) -> peewee.Database:
     """A peewee database for a sqlite:///, postgresql:// or mysql:// URL."""
     parsed = urlparse(url)
@@ -33,7 +98,7 @@ def open_database(url: str) -> peewee.Database:
         path = unquote(parsed.path)
         if path != ":memory:" and not path.startswith("/:memory:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(
+        return SqliteLedgerDatabase(
             path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15
         )
     if parsed.scheme in ("postgres", "postgresql"):

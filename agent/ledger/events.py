@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import peewee
 
 from agent.ledger.db import ledger_db
-from agent.ledger.epochs import current_scope
-from agent.ledger.models import PENDING, RELEASE_NOTE, Event, Order
+from agent.ledger.models import PENDING, RELEASE_NOTE, Epoch, Event, Order
 from agent.ledger.notify import notify_in_transaction
 
 INFO_NOTE_MARK = "[Tillsync:info]"
@@ -37,64 +37,140 @@ class HookEvent:
 
 
 def record_hook(event: HookEvent, now: float | None = None) -> bool:
-    """Record `event` and queue its order; return False when it is a repeat."""
+    """Record `event` and queue its order; return False when it is a repeat.
+
+    This is the hot path of hook intake, so it runs four prepared statements instead
+    of building peewee queries (which cost more than the database work itself).
+    """
     now = time.time() if now is None else now
+    sql = _statements()
     for _attempt in range(3):
         try:
             with ledger_db.atomic():
-                if Event.select().where(Event.event_id == event.event_id).exists():
-                    return False
-                scope = current_scope()
-                Event.create(
-                    event_id=event.event_id,
-                    topic=event.topic,
-                    topics=json.dumps(list(event.topics)),
-                    order_id=event.order_id,
-                    scope=scope,
-                    occurred_at=event.occurred_at,
-                    received_at=now,
-                )
+                scope = int(_scalar(sql.current_scope) or 0)
+                try:
+                    # The unique event_id is the duplicate check: no SELECT first.
+                    _execute(
+                        sql.insert_event,
+                        (
+                            event.event_id,
+                            event.topic,
+                            json.dumps(list(event.topics)),
+                            event.order_id,
+                            scope,
+                            event.occurred_at,
+                            now,
+                        ),
+                    )
+                except peewee.IntegrityError:
+                    raise _Duplicate from None
                 if not event.is_info_note:
-                    _queue_order(scope, event, now)
+                    _queue_order(sql, scope, event, now)
                     notify_in_transaction()
                 return True
+        except _Duplicate:
+            return False
         except peewee.IntegrityError:
-            # Another worker recorded the same event id, or created the same order
-            # row, between our check and our insert: look again.
+            # Another worker created the same order row between our UPDATE and our
+            # INSERT: the transaction rolled back whole; run it again.
             continue
     raise RuntimeError(f"could not record event {event.event_id} after 3 attempts")
 
 
-def _queue_order(scope: int, event: HookEvent, now: float) -> None:
-    removed = event.topic in REMOVING_TOPICS
-    changes = {
-        Order.state: PENDING,
-        Order.next_attempt_at: now,
-        Order.attempts: 0,
-        Order.last_topic: event.topic,
-        Order.change_seq: Order.change_seq + 1,
-        Order.updated_at: now,
-    }
-    if removed or event.topic == "order.restored":
-        changes[Order.wc_removed] = removed
-    if "order.note_added" in event.topics:
-        changes[Order.release] = RELEASE_NOTE
-    updated = (
-        Order.update(changes)
-        .where((Order.scope == scope) & (Order.order_id == event.order_id))
-        .execute()
+class _Duplicate(Exception):
+    """The event id is already in the ledger."""
+
+
+@dataclass(frozen=True)
+class _Statements:
+    current_scope: str
+    insert_event: str
+    update_order: str
+    insert_order: str
+
+
+_cache: dict[int, _Statements] = {}
+
+
+def _statements() -> _Statements:
+    db = ledger_db.obj
+    cached = _cache.get(id(db))
+    if cached is not None:
+        return cached
+    q = db.quote  # identifier quotes differ: "x" on SQLite/PostgreSQL, `x` on MySQL
+    p = db.param
+
+    def name(identifier: str) -> str:
+        return q[0] + identifier + q[1]
+
+    def params(count: int) -> str:
+        return ", ".join([p] * count)
+
+    epoch, order, ev = (
+        name(Epoch._meta.table_name),
+        name(Order._meta.table_name),
+        name(Event._meta.table_name),
+    )
+    statements = _Statements(
+        current_scope=f"SELECT {name('store_id')} FROM {epoch} "
+        f"ORDER BY {name('id')} DESC LIMIT 1",
+        insert_event=f"INSERT INTO {ev} ({name('event_id')}, {name('topic')}, "
+        f"{name('topics')}, {name('order_id')}, {name('scope')}, "
+        f"{name('occurred_at')}, {name('received_at')}) VALUES ({params(7)})",
+        update_order=f"UPDATE {order} SET {name('state')} = {p}, "
+        f"{name('next_attempt_at')} = {p}, {name('attempts')} = 0, "
+        f"{name('last_topic')} = {p}, "
+        f"{name('change_seq')} = {name('change_seq')} + 1, "
+        f"{name('updated_at')} = {p}, "
+        f"{name('wc_removed')} = COALESCE({p}, {name('wc_removed')}), "
+        f"{name('release')} = COALESCE({p}, {name('release')}) "
+        f"WHERE {name('scope')} = {p} AND {name('order_id')} = {p}",
+        insert_order=f"INSERT INTO {order} ({name('scope')}, {name('order_id')}, "
+        f"{name('state')}, {name('next_attempt_at')}, {name('last_topic')}, "
+        f"{name('change_seq')}, {name('wc_removed')}, {name('release')}, "
+        f"{name('found_by_poll')}, {name('revision')}, {name('attempts')}, "
+        f"{name('created_at')}, {name('updated_at')}) "
+        f"VALUES ({params(5)}, 1, {p}, {p}, {p}, 0, 0, {p}, {p})",
+    )
+    _cache[id(db)] = statements
+    return statements
+
+
+def _execute(sql: str, params: tuple[object, ...]) -> int:
+    cursor = ledger_db.execute_sql(sql, params)
+    return int(cursor.rowcount)
+
+
+def _scalar(sql: str) -> Any:
+    row = ledger_db.execute_sql(sql).fetchone()
+    return row[0] if row else None
+
+
+def _queue_order(sql: _Statements, scope: int, event: HookEvent, now: float) -> None:
+    removed: bool | None = None
+    if event.topic in REMOVING_TOPICS:
+        removed = True
+    elif event.topic == "order.restored":
+        removed = False
+    release = RELEASE_NOTE if "order.note_added" in event.topics else None
+    updated = _execute(
+        sql.update_order,
+        (PENDING, now, event.topic, now, removed, release, scope, event.order_id),
     )
     if updated:
         return
-    Order.create(
-        scope=scope,
-        order_id=event.order_id,
-        state=PENDING,
-        next_attempt_at=now,
-        last_topic=event.topic,
-        change_seq=1,
-        wc_removed=removed,
-        release=RELEASE_NOTE if "order.note_added" in event.topics else None,
-        created_at=now,
-        updated_at=now,
+    _execute(
+        sql.insert_order,
+        (
+            scope,
+            event.order_id,
+            PENDING,
+            now,
+            event.topic,
+            bool(removed),
+            release,
+            False,
+            now,
+            now,
+        ),
     )

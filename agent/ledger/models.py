@@ -84,6 +84,10 @@ class Order(LedgerModel):
     revision = peewee.IntegerField(default=0)
     sale_uuid = peewee.CharField(max_length=36, null=True)
     sale_id = peewee.CharField(max_length=64, null=True)
+    # CLOSED / VOIDED once known; VOIDING while a void's outcome is unknown. A
+    # sale_uuid without sale_status is a POST whose outcome is unknown: look it up.
+    sale_status = peewee.CharField(max_length=16, null=True)
+    sale_payload = peewee.TextField(null=True)  # what was POSTed, to void it whole
     content_hash = peewee.CharField(max_length=64, null=True)
     epoch_sent = peewee.IntegerField(null=True)
     sent_at = peewee.DoubleField(null=True)

@@ -86,6 +86,41 @@ def settle(order: Order, changes: Mapping[Any, Any], now: float | None = None) -
     return True
 
 
+def record_progress(
+    order: Order, changes: Mapping[Any, Any], lease_seconds: float
+) -> bool:
+    """Write `changes` to a claimed order NOW (write-ahead) and extend its lease.
+
+    Returns False, writing nothing, when the lease was lost: the caller must stop
+    working on the order, since another worker owns it.
+    """
+    now = time.time()
+    values = {**changes, Order.lease_expires_at: now + lease_seconds}
+    with ledger_db.atomic():
+        held = (Order.id == order.id) & (Order.lease_owner == order.lease_owner)
+        return bool(Order.update(values).where(held).execute())
+
+
+def renew_leases(orders: list[Order], lease_seconds: float) -> list[Order]:
+    """Extend the leases of `orders`; return those still held."""
+    if not orders:
+        return []
+    now = time.time()
+    owner = orders[0].lease_owner
+    ids = [o.id for o in orders]
+    with ledger_db.atomic():
+        Order.update(lease_expires_at=now + lease_seconds).where(
+            Order.id.in_(ids) & (Order.lease_owner == owner)
+        ).execute()
+        held = {
+            row.id
+            for row in Order.select(Order.id).where(
+                Order.id.in_(ids) & (Order.lease_owner == owner)
+            )
+        }
+    return [o for o in orders if o.id in held]
+
+
 def queue_retry(order_id: int, now: float | None = None) -> bool:
     """Make `order_id` pending again (released if history); False if unknown."""
     now = time.time() if now is None else now

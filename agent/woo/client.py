@@ -193,7 +193,12 @@ class WooClient:
                     response.close()
                     self.retry.sleep(wait)
                     continue
-            raise error_from_response(response)
+            error = error_from_response(response)
+            if isinstance(error, WooUnavailable) and method != "GET":
+                # PHP may fail after the change was saved (a fatal error in a later
+                # hook): the caller must look before writing again.
+                error.outcome_unknown = True
+            raise error
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         return json_body(self._send(method, path, **kwargs))

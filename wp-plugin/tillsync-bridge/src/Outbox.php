@@ -133,18 +133,33 @@ final class Outbox
     /**
      * Gives a claimed row back after a failed attempt, due again at $nextAttemptAt.
      */
-    public function release(int $id, string $error, int $nextAttemptAt, bool $countAttempt = true): void
+    public function release(int $id, string $error, int $nextAttemptAt): void
     {
         global $wpdb;
         $table = $this->table();
         $wpdb->query($wpdb->prepare(
-            "UPDATE {$table} SET attempts = attempts + %d, last_error = %s, next_attempt_at = %d,
+            "UPDATE {$table} SET attempts = attempts + 1, last_error = %s, next_attempt_at = %d,
              claim_token = NULL, claimed_until = 0 WHERE id = %d", // phpcs:ignore
-            $countAttempt ? 1 : 0,
             $error,
             $nextAttemptAt,
             $id
         ));
+    }
+
+    /**
+     * Gives claimed rows back untouched (a run stopped before trying them).
+     *
+     * @param list<int> $ids
+     */
+    public function unclaim(array $ids): void
+    {
+        global $wpdb;
+        if ($ids === []) {
+            return;
+        }
+        $table = $this->table();
+        $list = implode(',', array_map('intval', $ids));
+        $wpdb->query("UPDATE {$table} SET claim_token = NULL, claimed_until = 0 WHERE id IN ({$list})"); // phpcs:ignore
     }
 
     /**

@@ -51,7 +51,7 @@ final class Plugin
         $this->installer = new Installer($this->settings, $this->outbox, $this->breaker);
         $this->notices = new Notices();
         $panel = new StatusPanel($this->sidecar, $this->outbox, $this->breaker, $this->settings);
-        $this->settingsPage = new SettingsPage($this->settings, $this->sidecar, $panel, $this->notices);
+        $this->settingsPage = new SettingsPage($this->settings, $this->sidecar, $panel, $this->notices, $mainFile);
         $this->orderColumn = new OrderColumn($this->sidecar);
         $this->orderBox = new OrderBox($this->sidecar, $this->notices);
     }
@@ -124,6 +124,7 @@ final class Plugin
 
             // Admin: settings page, test connection, notices.
             ['woocommerce', 'admin_menu', [$page, 'addMenu'], 60, 0],
+            ['woocommerce', 'admin_init', [$this->installer, 'upgradeIfNeeded'], 5, 0],
             ['woocommerce', 'admin_init', [$page, 'registerSettings'], 10, 0],
             ['woocommerce', 'option_page_capability_' . SettingsPage::OPTION_GROUP, [$page, 'capability'], 10, 0],
             ['woocommerce', 'admin_post_' . SettingsPage::TEST_ACTION, [$page, 'handleTestConnection'], 10, 0],

@@ -22,7 +22,9 @@ final class Settings
      */
     public function sidecarUrl(): string
     {
-        $url = $this->urlSetByHost() ? (string) constant(self::URL_CONSTANT) : (string) get_option(self::URL_OPTION, '');
+        $url = $this->urlSetByHost()
+            ? (string) constant(self::URL_CONSTANT)
+            : (string) get_option(self::URL_OPTION, '');
         $url = trim($url);
         return rtrim($url === '' ? self::DEFAULT_URL : $url, '/');
     }
@@ -117,7 +119,10 @@ final class Settings
                 'tillsync_invalid_secret',
                 sprintf(
                     /* translators: %d: minimum number of characters */
-                    __('The hook secret must be at least %d characters, without spaces. It was not changed.', 'tillsync-bridge'),
+                    __(
+                        'The hook secret must be at least %d characters, without spaces. It was not changed.',
+                        'tillsync-bridge'
+                    ),
                     self::MIN_SECRET_LENGTH
                 )
             );
@@ -134,10 +139,16 @@ final class Settings
         $parts = wp_parse_url($url);
         $scheme = is_array($parts) ? strtolower((string) ($parts['scheme'] ?? '')) : '';
         if (!is_array($parts) || !in_array($scheme, ['http', 'https'], true) || empty($parts['host'])) {
-            return __('The sidecar URL must start with http:// or https:// and name a host. It was not changed.', 'tillsync-bridge');
+            return __(
+                'The sidecar URL must start with http:// or https:// and name a host. It was not changed.',
+                'tillsync-bridge'
+            );
         }
         if (isset($parts['query']) || isset($parts['fragment']) || isset($parts['user'])) {
-            return __('The sidecar URL must not contain a query, a fragment or a user name. It was not changed.', 'tillsync-bridge');
+            return __(
+                'The sidecar URL must not contain a query, a fragment or a user name. It was not changed.',
+                'tillsync-bridge'
+            );
         }
         return null;
     }

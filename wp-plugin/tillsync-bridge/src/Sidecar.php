@@ -59,7 +59,10 @@ final class Sidecar
         $secret = $this->settings->secret();
         if ($secret === '') {
             return SidecarResponse::notSent(
-                __('No hook secret is set, so nothing can be signed. Enter it on the Tillsync settings page.', 'tillsync-bridge')
+                __(
+                    'No hook secret is set, so nothing can be signed. Enter it on the Tillsync settings page.',
+                    'tillsync-bridge'
+                )
             );
         }
         $headers = Signer::headers($secret, $body, time());

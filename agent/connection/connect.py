@@ -1,0 +1,168 @@
+"""`tillsync connect` / `disconnect`: connection epochs to one POS store.
+
+Connecting checks the credentials, picks the register (its outlet loses the stock), the
+payment type and the user, saves the POS taxes, and opens an epoch. Reconnecting to the
+same store never starts over: what was sent stays sent, and only what never reached the
+POS is re-triggered. Another store needs `--new-store` and starts a new scope; the old
+store's rows stay as history.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from agent.ledger.cursors import write_cursor
+from agent.ledger.db import ledger_db
+from agent.ledger.epochs import close_epoch, latest_epoch, open_epoch, open_epoch_now
+from agent.ledger.models import FAILED, PENDING, Epoch, Order, Store
+from agent.ledger.notify import notify_in_transaction
+from agent.pos import PaymentType, PosClient, Register
+from agent.sync.context import taxes_cursor
+
+# Failures whose cause may have changed across a disconnect: the POS store may now
+# have the tax, the product or the permission that was missing.
+RETRIGGERED_FAILURES = (
+    "pos_validation",
+    "pos_product_deleted",
+    "pos_tax_missing",
+    "wc_order_missing",
+)
+
+
+class ConnectError(Exception):
+    """A connect that cannot go on; the message says what to do."""
+
+
+@dataclass
+class ConnectResult:
+    """What `connect` did, for the command's output."""
+
+    epoch: Epoch
+    already: bool = False
+    register: Register | None = None
+    payment_type: PaymentType | None = None
+    retriggered: dict[str, int] = field(default_factory=dict)
+
+
+def choose_register(registers: list[Register], wanted: str | None) -> Register:
+    """The register named by id, or the only one; ConnectError listing them."""
+    listing = "; ".join(f"{r.id} ({r.name})" for r in registers) or "none"
+    if wanted:
+        for register in registers:
+            if register.id == wanted:
+                return register
+        raise ConnectError(
+            f"the POS has no register {wanted!r}; its registers are: {listing}"
+        )
+    if len(registers) == 1:
+        return registers[0]
+    if not registers:
+        raise ConnectError("the POS has no register: create one in Lightspeed first")
+    raise ConnectError(
+        f"the POS has {len(registers)} registers; choose one with --register ID "
+        f"(or TILLSYNC_POS_REGISTER_ID): {listing}"
+    )
+
+
+def choose_payment_type(types: list[PaymentType], wanted: str | None) -> PaymentType:
+    """The configured payment type, else the one named like "WooCommerce"."""
+    listing = "; ".join(f"{t.id} ({t.name})" for t in types) or "none"
+    if wanted:
+        for payment_type in types:
+            if payment_type.id == wanted:
+                return payment_type
+        raise ConnectError(
+            f"TILLSYNC_POS_PAYMENT_TYPE_ID {wanted!r} is not a POS payment type; "
+            f"they are: {listing}"
+        )
+    named = [t for t in types if "woocommerce" in t.name.casefold()]
+    if len(named) == 1:
+        return named[0]
+    raise ConnectError(
+        "no single POS payment type is named like “WooCommerce”: create one in "
+        f"Lightspeed or set TILLSYNC_POS_PAYMENT_TYPE_ID; they are: {listing}"
+    )
+
+
+def retrigger_counts(scope: int) -> dict[str, int]:
+    """Orders a reconnect will push: pending ones, and retryable failures."""
+    pending = Order.select().where((Order.scope == scope) & (Order.state == PENDING))
+    failed = Order.select().where(
+        (Order.scope == scope)
+        & (Order.state == FAILED)
+        & Order.reason_code.in_(RETRIGGERED_FAILURES)
+    )
+    return {"pending": pending.count(), "failed_retryable": failed.count()}
+
+
+def connect(
+    pos: PosClient,
+    identity: str,
+    *,
+    register_id: str | None = None,
+    payment_type_id: str | None = None,
+    user_id: str | None = None,
+    new_store: bool = False,
+    announce: Callable[[dict[str, int]], None] | None = None,
+) -> ConnectResult:
+    """Open an epoch for `identity` (see module docstring); raise ConnectError.
+
+    `announce` is called with what will be re-triggered before anything changes.
+    """
+    current = open_epoch_now()
+    latest = latest_epoch()
+    if latest is not None:
+        known = Store.get_by_id(latest.store_id).identity
+        if known != identity and not new_store:
+            raise ConnectError(
+                f"the ledger belongs to POS store {known!r}, not {identity!r}: "
+                "run `tillsync connect --new-store` to start a new scope (the old "
+                "store's orders stay as history)"
+            )
+        if current is not None and known == identity:
+            return ConnectResult(epoch=current, already=True)
+    me = pos.current_user()  # a bad token fails here, before anything is written
+    register = choose_register(pos.registers(), register_id)
+    payment_type = choose_payment_type(pos.payment_types(), payment_type_id)
+    taxes = [{"id": t.id, "name": t.name, "rate": str(t.rate)} for t in pos.taxes()]
+    known_store = Store.get_or_none(Store.identity == identity)
+    if announce is not None:
+        announce(retrigger_counts(known_store.id if known_store else 0))
+    with ledger_db.atomic():
+        if current is not None:
+            close_epoch()  # --new-store while connected to the old one
+        epoch = open_epoch(
+            identity,
+            register.id,
+            register.outlet_id,
+            user_id=user_id or me.id,
+            payment_type_id=payment_type.id,
+        )
+        write_cursor(taxes_cursor(epoch.store_id), taxes)
+        counts = retrigger_counts(epoch.store_id)
+        now = time.time()
+        Order.update(
+            state=PENDING,
+            next_attempt_at=now,
+            attempts=0,
+            change_seq=Order.change_seq + 1,
+            updated_at=now,
+        ).where(
+            (Order.scope == epoch.store_id)
+            & (Order.state == FAILED)
+            & Order.reason_code.in_(RETRIGGERED_FAILURES)
+        ).execute()
+        notify_in_transaction()
+    return ConnectResult(
+        epoch=epoch,
+        register=register,
+        payment_type=payment_type,
+        retriggered=counts,
+    )
+
+
+def disconnect() -> Epoch | None:
+    """Close the open epoch; hooks are still recorded, nothing is pushed."""
+    return close_epoch()

@@ -1,0 +1,58 @@
+"""What every push in an epoch shares: register, outlet, user, payment type, taxes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from agent.ledger.cursors import read_cursor
+from agent.ledger.models import Epoch
+from agent.sync.mapping import MappingError
+
+RATE_TOLERANCE = Decimal("0.0006")  # WooCommerce rounds line tax to the cent
+
+
+def taxes_cursor(scope: int) -> str:
+    """The ledger cursor holding this scope's POS taxes (saved by `connect`)."""
+    return f"pos.taxes.{scope}"
+
+
+@dataclass(frozen=True)
+class SyncContext:
+    """The POS side of the current epoch, plus the WooCommerce store URL."""
+
+    epoch: int
+    scope: int
+    register_id: str
+    outlet_id: str
+    user_id: str | None
+    payment_type_id: str | None
+    wc_url: str
+    taxes: tuple[tuple[str, Decimal], ...]  # (tax id, rate)
+
+    @classmethod
+    def for_epoch(cls, epoch: Epoch, wc_url: str) -> SyncContext:
+        """Build the context from an open epoch and the taxes saved at connect."""
+        saved = read_cursor(taxes_cursor(epoch.store_id), []) or []
+        return cls(
+            epoch=epoch.id,
+            scope=epoch.store_id,
+            register_id=epoch.register_id,
+            outlet_id=epoch.outlet_id,
+            user_id=epoch.user_id,
+            payment_type_id=epoch.payment_type_id,
+            wc_url=wc_url,
+            taxes=tuple((str(t["id"]), Decimal(str(t["rate"]))) for t in saved),
+        )
+
+    def tax_id_for(self, rate: Decimal) -> str:
+        """The POS tax with `rate` (the "No Tax" one for 0); MappingError if none."""
+        best = min(self.taxes, key=lambda t: abs(t[1] - rate), default=None)
+        if best is None or abs(best[1] - rate) > RATE_TOLERANCE:
+            known = ", ".join(f"{r * 100:g} %" for _, r in self.taxes) or "none"
+            raise MappingError(
+                "pos_tax_missing",
+                f"a line is taxed at {rate * 100:g} % and the POS has no tax with that "
+                f"rate (it has: {known}); add one in Lightspeed, then retry",
+            )
+        return best[0]

@@ -1,0 +1,140 @@
+"""Which POS product each sale line sells.
+
+In order: the link table (a WooCommerce product or variation already linked), else the
+POS product with the same SKU — compared whole after case-folding, as both systems'
+searches do, never by prefix —, else a product Tillsync creates in the POS (name, SKU —
+`woo-<id>` when the WooCommerce product has none —, price) and links. Shipping, fees,
+refunds and rounding sell on service products Tillsync creates once (`SERVICE_SKUS`).
+
+A product the POS deleted is never replaced behind the merchant's back: the order fails
+with `pos_product_deleted`, naming the product and its SKU.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from decimal import Decimal
+
+from agent.ledger.models import CatalogueProduct, ProductLink
+from agent.pos import PosClient, PosProductDeleted
+from agent.sync.catalogue import Catalogue, fold_sku
+from agent.sync.mapping import SERVICE_NAMES, SERVICE_SKUS, MappingError, SaleLine
+
+log = logging.getLogger(__name__)
+
+
+def fallback_sku(line: SaleLine) -> str | None:
+    """The SKU a WooCommerce product without one gets in the POS."""
+    wc_id = line.wc_variation_id or line.wc_product_id
+    return f"woo-{wc_id}" if wc_id else None
+
+
+class ProductResolver:
+    """Resolves sale lines to POS product ids, creating what is missing."""
+
+    def __init__(self, pos: PosClient, catalogue: Catalogue, scope: int) -> None:
+        self.pos = pos
+        self.catalogue = catalogue
+        self.scope = scope
+
+    def resolve(self, line: SaleLine) -> str:
+        """The POS product id for `line`; raise PosProductDeleted or MappingError."""
+        if line.kind != "product":
+            return self._service_product(line.kind)
+        link = ProductLink.get_or_none(
+            (ProductLink.scope == self.scope)
+            & (ProductLink.wc_product_id == line.wc_product_id)
+            & (ProductLink.wc_variation_id == line.wc_variation_id)
+        )
+        if link is not None:
+            known = self.catalogue.get(link.pos_product_id)
+            if known is not None and known.deleted:
+                raise self._deleted(known.pos_product_id, known.sku, line)
+            return str(link.pos_product_id)
+        sku = line.sku or fallback_sku(line)
+        if sku is None:
+            raise MappingError(
+                "wc_product_missing",
+                f"the line “{line.name}” has no product in WooCommerce any more, so "
+                "Tillsync cannot tell which POS product it sold",
+            )
+        product_id = self._find_or_create(sku, line)
+        ProductLink.insert(
+            scope=self.scope,
+            wc_product_id=line.wc_product_id,
+            wc_variation_id=line.wc_variation_id,
+            pos_product_id=product_id,
+            sku=sku,
+            linked_at=time.time(),
+        ).on_conflict_ignore().execute()
+        return product_id
+
+    def _service_product(self, kind: str) -> str:
+        sku = SERVICE_SKUS[kind]
+        live = self._live(sku)
+        if live:
+            return str(live[0].pos_product_id)
+        return self._create(sku, SERVICE_NAMES[kind], price=Decimal(0))
+
+    def _live(self, sku: str) -> list[CatalogueProduct]:
+        found = self.catalogue.by_sku(sku)
+        if not found:
+            self.catalogue.refresh(force=True)
+            found = self.catalogue.by_sku(sku)
+        return sorted(found, key=lambda p: str(p.pos_product_id))
+
+    def _find_or_create(self, sku: str, line: SaleLine) -> str:
+        live = self._live(sku)
+        if len(live) > 1:
+            log.warning(
+                "several POS products have SKU %s; using %s",
+                sku,
+                live[0].pos_product_id,
+            )
+        if live:
+            return str(live[0].pos_product_id)
+        deleted = (
+            CatalogueProduct.select()
+            .where(
+                (CatalogueProduct.scope == self.scope)
+                & (CatalogueProduct.sku_folded == fold_sku(sku))
+                & (CatalogueProduct.deleted == True)  # SQL, not Python
+            )
+            .first()
+        )
+        if deleted is not None:
+            raise self._deleted(deleted.pos_product_id, deleted.sku, line)
+        return self._create(sku, line.name, price=line.unit_price, line=line)
+
+    def _create(
+        self, sku: str, name: str, price: Decimal, line: SaleLine | None = None
+    ) -> str:
+        source = None
+        if line is not None and (line.wc_variation_id or line.wc_product_id):
+            source = f"woo-{line.wc_variation_id or line.wc_product_id}"
+        product_id = self.pos.create_product(
+            name=name[:255] or sku,
+            sku=sku,
+            price_excluding_tax=price,
+            source_id=source,
+        )
+        CatalogueProduct.insert(
+            scope=self.scope,
+            pos_product_id=product_id,
+            sku=sku,
+            sku_folded=fold_sku(sku),
+            name=name[:255] or sku,
+        ).on_conflict_ignore().execute()
+        log.info("created POS product %s for SKU %s", product_id, sku)
+        return product_id
+
+    def _deleted(
+        self, product_id: str, sku: str | None, line: SaleLine
+    ) -> PosProductDeleted:
+        return PosProductDeleted(
+            f"the POS product “{line.name}” (SKU {sku or 'none'}, id {product_id}) was "
+            "deleted in Lightspeed",
+            product_id=product_id,
+            sku=sku,
+        )

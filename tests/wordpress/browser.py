@@ -1,0 +1,57 @@
+"""Headless Chromium for the plugin's screens (playwright driving Debian's chromium)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+# From shared/spec/WORDPRESS-TESTING.md: nothing but loopback resolves.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """A headless Chromium with a fresh profile."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def log_in(page: Page, base_url: str, user: str, password: str, then: str) -> None:
+    """Log in through wp-login.php and land on `then`."""
+    page.goto(f"{base_url}/wp-login.php?redirect_to={then}")
+    page.fill("#user_login", user)
+    page.fill("#user_pass", password)
+    page.click("#wp-submit")
+    page.wait_for_url(f"{then}*")
+
+
+def record_foreign_requests(page: Page) -> list[str]:
+    """Collect every URL the page tries to load from a host other than loopback."""
+    foreign: list[str] = []
+
+    def check(request) -> None:  # type: ignore[no-untyped-def]
+        host = urlsplit(request.url).hostname or ""
+        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
+            foreign.append(request.url)
+
+    page.on("request", check)
+    return foreign

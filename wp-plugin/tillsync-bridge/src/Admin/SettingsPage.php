@@ -1,0 +1,233 @@
+<?php
+
+/**
+ * WooCommerce → Tillsync: sidecar URL, write-only secret, "Test connection", status panel.
+ */
+
+declare(strict_types=1);
+
+namespace Tillsync\Bridge\Admin;
+
+use Tillsync\Bridge\Plugin;
+use Tillsync\Bridge\Settings;
+use Tillsync\Bridge\Sidecar;
+
+final class SettingsPage
+{
+    public const PAGE_SLUG = 'tillsync-bridge';
+    public const OPTION_GROUP = 'tillsync_bridge';
+    public const TEST_ACTION = 'tillsync_test_connection';
+    public const CAPABILITY = 'manage_woocommerce';
+    /** Screens that show a Tillsync state and need the stylesheet. */
+    private const ORDER_SCREENS = ['shop_order', 'edit-shop_order', 'woocommerce_page_wc-orders'];
+
+    private string $hookSuffix = '';
+
+    public function __construct(
+        private Settings $settings,
+        private Sidecar $sidecar,
+        private StatusPanel $panel,
+        private Notices $notices,
+        private string $mainFile,
+    ) {
+    }
+
+    /**
+     * admin_menu: the page sits under WooCommerce.
+     */
+    public function addMenu(): void
+    {
+        $suffix = add_submenu_page(
+            'woocommerce',
+            __('Tillsync point-of-sale sync', 'tillsync-bridge'),
+            __('Tillsync', 'tillsync-bridge'),
+            self::CAPABILITY,
+            self::PAGE_SLUG,
+            [$this, 'render']
+        );
+        $this->hookSuffix = is_string($suffix) ? $suffix : '';
+    }
+
+    /**
+     * admin_init: both options go through the Settings API with their sanitize callbacks.
+     */
+    public function registerSettings(): void
+    {
+        $this->settings->ensureOptions();
+        register_setting(self::OPTION_GROUP, Settings::URL_OPTION, [
+            'type' => 'string',
+            'sanitize_callback' => [$this->settings, 'sanitizeUrl'],
+            'show_in_rest' => false,
+        ]);
+        register_setting(self::OPTION_GROUP, Settings::SECRET_OPTION, [
+            'type' => 'string',
+            'sanitize_callback' => [$this->settings, 'sanitizeSecret'],
+            'show_in_rest' => false,
+        ]);
+    }
+
+    /**
+     * option_page_capability_{group}: shop managers may save, not only administrators.
+     */
+    public function capability(): string
+    {
+        return self::CAPABILITY;
+    }
+
+    /**
+     * admin_enqueue_scripts: the small stylesheet, only where Tillsync shows something.
+     */
+    public function enqueueStyles(mixed $hookSuffix = ''): void
+    {
+        $screen = function_exists('get_current_screen') ? get_current_screen() : null;
+        $screenId = $screen instanceof \WP_Screen ? $screen->id : '';
+        if ($hookSuffix !== $this->hookSuffix && !in_array($screenId, self::ORDER_SCREENS, true)) {
+            return;
+        }
+        wp_enqueue_style(
+            'tillsync-bridge-admin',
+            plugins_url('assets/admin.css', $this->mainFile),
+            [],
+            Plugin::VERSION
+        );
+    }
+
+    /**
+     * The settings page URL.
+     */
+    public static function url(): string
+    {
+        return admin_url('admin.php?page=' . self::PAGE_SLUG);
+    }
+
+    /**
+     * admin_post_tillsync_test_connection: one signed GET /status, result shown on the page.
+     */
+    public function handleTestConnection(): void
+    {
+        if (!current_user_can(self::CAPABILITY)) {
+            wp_die(esc_html__('You are not allowed to do this.', 'tillsync-bridge'), '', ['response' => 403]);
+        }
+        check_admin_referer(self::TEST_ACTION);
+        $answer = $this->sidecar->status();
+        if ($answer->ok) {
+            $counts = is_array($answer->data['counts'] ?? null) ? $answer->data['counts'] : [];
+            $this->notices->flash('success', sprintf(
+                /* translators: 1: sidecar URL, 2: number of orders in the ledger */
+                __('Connected: the sidecar at %1$s accepted the signature and knows %2$d orders.', 'tillsync-bridge'),
+                $this->settings->sidecarUrl(),
+                (int) array_sum(array_map('intval', $counts))
+            ));
+        } else {
+            $this->notices->flash('error', sprintf(
+                /* translators: 1: sidecar URL, 2: error, 3: hint */
+                __('Test connection failed for %1$s: %2$s %3$s', 'tillsync-bridge'),
+                $this->settings->sidecarUrl(),
+                $answer->error,
+                StatusPanel::hint($answer->status)
+            ));
+        }
+        wp_safe_redirect(self::url());
+        exit;
+    }
+
+    /**
+     * The page itself.
+     */
+    public function render(): void
+    {
+        if (!current_user_can(self::CAPABILITY)) {
+            wp_die(esc_html__('You are not allowed to see this page.', 'tillsync-bridge'), '', ['response' => 403]);
+        }
+        echo '<div class="wrap tillsync-settings">';
+        echo '<h1>' . esc_html__('Tillsync point-of-sale sync', 'tillsync-bridge') . '</h1>';
+        settings_errors();
+        echo '<form method="post" action="' . esc_url(admin_url('options.php')) . '" id="tillsync-settings-form">';
+        settings_fields(self::OPTION_GROUP);
+        echo '<table class="form-table" role="presentation"><tbody>';
+        $this->renderUrlRow();
+        $this->renderSecretRow();
+        echo '</tbody></table>';
+        submit_button(__('Save settings', 'tillsync-bridge'), 'primary', 'submit', true, ['id' => 'tillsync-save']);
+        echo '</form>';
+
+        echo '<h2>' . esc_html__('Connection', 'tillsync-bridge') . '</h2>';
+        echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '" id="tillsync-test-form">';
+        echo '<input type="hidden" name="action" value="' . esc_attr(self::TEST_ACTION) . '">';
+        wp_nonce_field(self::TEST_ACTION);
+        echo '<p>'
+            . esc_html__('Sends a signed request to the sidecar and reports what it answered.', 'tillsync-bridge')
+            . '</p>';
+        submit_button(__('Test connection', 'tillsync-bridge'), 'secondary', 'tillsync-test', false, [
+            'id' => 'tillsync-test-connection',
+        ]);
+        echo '</form>';
+
+        $this->panel->render();
+        echo '</div>';
+    }
+
+    private function renderUrlRow(): void
+    {
+        $url = $this->settings->sidecarUrl();
+        echo '<tr><th scope="row"><label for="tillsync-sidecar-url">'
+            . esc_html__('Sidecar URL', 'tillsync-bridge') . '</label></th><td>';
+        if ($this->settings->urlSetByHost()) {
+            printf(
+                '<input type="text" id="tillsync-sidecar-url" class="regular-text code" value="%s" readonly>',
+                esc_attr($url)
+            );
+            echo '<p class="description tillsync-set-by-host">'
+                . esc_html__('Set by your host in wp-config.php (TILLSYNC_SIDECAR_URL).', 'tillsync-bridge') . '</p>';
+        } else {
+            printf(
+                '<input type="url" id="tillsync-sidecar-url" name="%1$s" class="regular-text code" value="%2$s">',
+                esc_attr(Settings::URL_OPTION),
+                esc_attr($url)
+            );
+            echo '<p class="description">' . esc_html(sprintf(
+                /* translators: %s: default URL */
+                __('Where the Tillsync sidecar listens. Default: %s', 'tillsync-bridge'),
+                Settings::DEFAULT_URL
+            )) . '</p>';
+        }
+        echo '</td></tr>';
+    }
+
+    private function renderSecretRow(): void
+    {
+        $isSet = $this->settings->isConfigured();
+        $mask = $isSet ? '••••••••••••' : '';
+        echo '<tr><th scope="row"><label for="tillsync-hook-secret">'
+            . esc_html__('Hook secret', 'tillsync-bridge') . '</label></th><td>';
+        if ($this->settings->secretSetByHost()) {
+            printf(
+                '<input type="password" id="tillsync-hook-secret" class="regular-text" value="" '
+                    . 'placeholder="%s" readonly>',
+                esc_attr($mask)
+            );
+            echo '<p class="description tillsync-set-by-host">'
+                . esc_html__('Set by your host in wp-config.php (TILLSYNC_HOOK_SECRET).', 'tillsync-bridge') . '</p>';
+        } else {
+            // Write-only: the stored secret is never printed, not even in the value attribute.
+            printf(
+                '<input type="password" id="tillsync-hook-secret" name="%1$s" class="regular-text" value="" '
+                    . 'placeholder="%2$s" autocomplete="new-password">',
+                esc_attr(Settings::SECRET_OPTION),
+                esc_attr($mask)
+            );
+        }
+        if ($isSet) {
+            echo '<p class="description" id="tillsync-secret-state">' . esc_html(sprintf(
+                /* translators: %s: 8 hex characters identifying the secret */
+                __('A secret is set (fingerprint %s). Leave the field empty to keep it.', 'tillsync-bridge'),
+                $this->settings->secretFingerprint()
+            )) . '</p>';
+        } else {
+            echo '<p class="description" id="tillsync-secret-state">'
+                . esc_html__('No secret is set yet: paste the one `tillsync serve` printed.', 'tillsync-bridge')
+                . '</p>';
+        }
+        echo '</td></tr>';
+    }
+}

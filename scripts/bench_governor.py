@@ -43,12 +43,14 @@ def main() -> int:
                     errors.append(str(exc))
 
         started = time.monotonic()
+        started_wall = time.time()
         workers = [threading.Thread(target=push) for _ in range(args.threads)]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
         elapsed = time.monotonic() - started
+        ended_wall = started_wall + elapsed
         windows = emulator.rate_limit_windows()
         client.close()
 
@@ -62,9 +64,13 @@ def main() -> int:
     print(f"requests answered   {accepted}")
     print(f"achieved rate       {rate:.2f} req/s (ceiling {ceiling:.2f} req/s)")
     print(f"ratio               {ratio:.3f} (target >= 0.95)")
-    print(f"windows             {len(windows)}: accepted {[w['accepted'] for w in windows]}")
-    print(f"429s per window     max {max(refused, default=0)}, total {sum(refused)} "
-          "(target <= 1 per window)")
+    print(
+        f"windows             {len(windows)}: accepted {[w['accepted'] for w in windows]}"
+    )
+    print(
+        f"429s per window     max {max(refused, default=0)}, total {sum(refused)} "
+        "(target <= 1 per window)"
+    )
     print(f"client errors       {len(errors)}")
     ok = ratio >= 0.95 and max(refused, default=0) <= 1
     print("targets met" if ok else "TARGET MISSED")

@@ -130,3 +130,11 @@ def post_hook(
 
 def pytest_report_header() -> str:
     return f"ledger backends: {', '.join(BACKENDS)} (pid {os.getpid()})"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """Keep each phase's report on the item, so fixtures can print logs on failure."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -47,7 +47,9 @@ class ScriptedAdapter(HTTPAdapter):
         self.script = list(script)
         self.requests: list[requests.PreparedRequest] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def send(
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:  # type: ignore[override]
         self.requests.append(request)
         if not self.script:
             raise AssertionError(f"unscripted request: {request.method} {request.url}")

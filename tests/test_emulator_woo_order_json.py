@@ -41,7 +41,7 @@ def make_order(store: WooEmulator) -> dict[str, Any]:
     mug = store.create_product(
         {"name": "Mug", "sku": "MUG-1", "regular_price": "10.00"}
     )
-    tee = store.create_product(
+    store.create_product(
         {
             "name": "Tee",
             "sku": "TEE-1",

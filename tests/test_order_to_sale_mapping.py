@@ -48,7 +48,9 @@ def order(**overrides):
                 "total_tax": "0.00",
             },
         ],
-        "shipping_lines": [{"method_title": "Post", "total": "5.00", "total_tax": "0.00"}],
+        "shipping_lines": [
+            {"method_title": "Post", "total": "5.00", "total_tax": "0.00"}
+        ],
         "fee_lines": [],
         "refunds": [],
     }
@@ -129,7 +131,9 @@ def test_fee_lines_and_zero_shipping():
     draft = build_sale(
         order(
             total="31.50",
-            shipping_lines=[{"method_title": "Free", "total": "0.00", "total_tax": "0.00"}],
+            shipping_lines=[
+                {"method_title": "Free", "total": "0.00", "total_tax": "0.00"}
+            ],
             fee_lines=[{"name": "Gift wrap", "total": "2.00", "total_tax": "0.00"}],
         )
     )

@@ -21,16 +21,32 @@ from agent.pos.errors import error_for_response, parse_error_body
 @pytest.mark.parametrize(
     ("body", "code", "message"),
     [
-        ('{"error": "Bad Request", "message": "name is required"}', "Bad Request",
-         "name is required"),
-        ('{"error": "Product 42 has been deleted"}', None, "Product 42 has been deleted"),
-        ('{"error": "invalid_grant", "error_description": "token revoked"}',
-         "invalid_grant", "token revoked"),
+        (
+            '{"error": "Bad Request", "message": "name is required"}',
+            "Bad Request",
+            "name is required",
+        ),
+        (
+            '{"error": "Product 42 has been deleted"}',
+            None,
+            "Product 42 has been deleted",
+        ),
+        (
+            '{"error": "invalid_grant", "error_description": "token revoked"}',
+            "invalid_grant",
+            "token revoked",
+        ),
         ('{"error": {"code": "E12", "message": "nested"}}', "E12", "nested"),
-        ('{"status": "error", "error": "Invalid sale", "details": "bad tax_id"}',
-         "Invalid sale", "bad tax_id"),
-        ("<html><body><h1>502 Bad Gateway</h1></body></html>", None,
-         "<html><body><h1>502 Bad Gateway</h1></body></html>"),
+        (
+            '{"status": "error", "error": "Invalid sale", "details": "bad tax_id"}',
+            "Invalid sale",
+            "bad tax_id",
+        ),
+        (
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            None,
+            "<html><body><h1>502 Bad Gateway</h1></body></html>",
+        ),
         ('["not", "an", "object"]', None, '["not", "an", "object"]'),
         ("", None, None),
     ],
@@ -102,10 +118,16 @@ def test_5xx_on_a_write_is_an_unknown_outcome_and_on_a_read_is_not():
 @pytest.mark.parametrize(
     ("answer", "kind", "message"),
     [
-        (Answer(400, {"error": "Bad Request", "message": "sku must be text"}),
-         PosValidation, "sku must be text"),
-        (Answer(401, {"error": "invalid_token", "error_description": "expired"}),
-         PosUnauthorized, "expired"),
+        (
+            Answer(400, {"error": "Bad Request", "message": "sku must be text"}),
+            PosValidation,
+            "sku must be text",
+        ),
+        (
+            Answer(401, {"error": "invalid_token", "error_description": "expired"}),
+            PosUnauthorized,
+            "expired",
+        ),
         (Answer(403, "Forbidden"), PosForbidden, "Forbidden"),
         (Answer(422, {"error": "Sale is CLOSED"}), PosValidation, "Sale is CLOSED"),
     ],

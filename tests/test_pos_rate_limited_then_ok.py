@@ -16,8 +16,11 @@ LIMITED = {"error": "Too Many Requests", "message": "Rate limiting enforced"}
 
 
 def too_many(**headers: str) -> Answer:
-    return Answer(429, LIMITED, {"X-RateLimit-Limit": "350",
-                                 "X-RateLimit-Remaining": "0", **headers})
+    return Answer(
+        429,
+        LIMITED,
+        {"X-RateLimit-Limit": "350", "X-RateLimit-Remaining": "0", **headers},
+    )
 
 
 def test_429_with_a_date_then_200_waits_until_that_date():
@@ -50,9 +53,7 @@ def test_429_without_retry_after_waits_30_seconds():
 
 def test_a_refused_write_is_sent_again_because_a_429_changed_nothing():
     sale = {"register_sale": {"id": "s1", "status": "CLOSED"}}
-    client, adapter, _ = scripted_client(
-        [too_many(**{"Retry-After": "2"}), ok(sale)]
-    )
+    client, adapter, _ = scripted_client([too_many(**{"Retry-After": "2"}), ok(sale)])
     assert client.create_sale({"register_id": "r"}) == sale["register_sale"]
     assert [r.method for r in adapter.requests] == ["POST", "POST"]
 

@@ -108,8 +108,9 @@ class PosClient:
         return {"limit": self.governor.limit, "remaining": self.governor.remaining}
 
     def close(self) -> None:
-        """Close the HTTP session."""
-        self._http.session.close()
+        """Close the HTTP session this client opened (an injected one is left open)."""
+        if self._http.owns_session:
+            self._http.session.close()
 
     def __enter__(self) -> Self:
         return self

@@ -103,6 +103,8 @@ class PosTransport:
             raise ValueError("timeout must be positive")
         self.base_url = checked_base_url(base_url)
         self.auth = auth
+        # An injected session belongs to the caller, who closes it.
+        self.owns_session = session is None
         self.session = session if session is not None else requests.Session()
         self.governor = governor if governor is not None else RateGovernor()
         self.retry = retry if retry is not None else RetryPolicy()

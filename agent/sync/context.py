@@ -49,10 +49,14 @@ class SyncContext:
         """The POS tax with `rate` (the "No Tax" one for 0); MappingError if none."""
         best = min(self.taxes, key=lambda t: abs(t[1] - rate), default=None)
         if best is None or abs(best[1] - rate) > RATE_TOLERANCE:
-            known = ", ".join(f"{r * 100:g} %" for _, r in self.taxes) or "none"
+            known = ", ".join(_percent(r) for _, r in self.taxes) or "none"
             raise MappingError(
                 "pos_tax_missing",
-                f"a line is taxed at {rate * 100:g} % and the POS has no tax with that "
+                f"a line is taxed at {_percent(rate)} and the POS has no tax with that "
                 f"rate (it has: {known}); add one in Lightspeed, then retry",
             )
         return best[0]
+
+
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %"

@@ -10,6 +10,7 @@ VOIDING and read back before it is tried again, because a VOIDED sale refuses ch
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any
 
 from agent.ledger.models import SENT, SKIPPED, VOIDED, WAITING, Order
 from agent.ledger.queue import record_progress
-from agent.pos import PosClient
+from agent.pos import PosClient, PosProductDeleted
 from agent.sync import mapping
 from agent.sync.context import SyncContext
 from agent.sync.identity import invoice_number, sale_uuid
@@ -128,9 +129,11 @@ class OrderPush:
         facts: Changes = {}
         if order.is_history is None:
             created = _created_at(wc)
+            # WooCommerce dates have whole seconds: an order of the connection's own
+            # second is live (pushing it is the safe side).
             facts = {
                 Order.wc_created_at: created,
-                Order.is_history: created < self.first_connected_at,
+                Order.is_history: created < math.floor(self.first_connected_at),
             }
             self._progress(order, facts)
         self._resolve_unknown(order, number)
@@ -199,7 +202,11 @@ class OrderPush:
                 Order.content_hash: digest,
             },
         )
-        answer = self.pos.create_sale(payload)
+        try:
+            answer = self.pos.create_sale(payload)
+        except PosProductDeleted as error:
+            # Deleted since the catalogue was last read: name it from what we know.
+            raise self.resolver.deleted(error.product_id) from error
         self.sales_created += 1
         return {
             **_result(SENT),

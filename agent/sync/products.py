@@ -50,7 +50,7 @@ class ProductResolver:
         if link is not None:
             known = self.catalogue.get(link.pos_product_id)
             if known is not None and known.deleted:
-                raise self._deleted(known.pos_product_id, known.sku, line)
+                raise self.deleted(known.pos_product_id, line.name)
             return str(link.pos_product_id)
         sku = line.sku or fallback_sku(line)
         if sku is None:
@@ -104,7 +104,7 @@ class ProductResolver:
             .first()
         )
         if deleted is not None:
-            raise self._deleted(deleted.pos_product_id, deleted.sku, line)
+            raise self.deleted(deleted.pos_product_id, line.name)
         return self._create(sku, line.name, price=line.unit_price, line=line)
 
     def _create(
@@ -129,11 +129,16 @@ class ProductResolver:
         log.info("created POS product %s for SKU %s", product_id, sku)
         return product_id
 
-    def _deleted(
-        self, product_id: str, sku: str | None, line: SaleLine
+    def deleted(
+        self, product_id: str, line_name: str | None = None
     ) -> PosProductDeleted:
+        """The failure for a deleted POS product, naming it and its SKU."""
+        self.catalogue.mark_deleted(product_id)
+        known = self.catalogue.get(product_id)
+        name = known.name if known is not None else line_name or "?"
+        sku = known.sku if known is not None else None
         return PosProductDeleted(
-            f"the POS product “{line.name}” (SKU {sku or 'none'}, id {product_id}) was "
+            f"the POS product “{name}” (SKU {sku or 'none'}, id {product_id}) was "
             "deleted in Lightspeed",
             product_id=product_id,
             sku=sku,

@@ -17,12 +17,11 @@ import requests
 import urllib3
 
 from agent.woo.auth import auth_for
+from agent.woo.batches import run_batch
 from agent.woo.dates import format_gmt
 from agent.woo.errors import (
-    BatchItemError,
     BatchResult,
     WooBadResponse,
-    WooBatchError,
     WooNotFound,
     WooUnavailable,
     error_from_response,
@@ -32,7 +31,6 @@ from agent.woo.retry import RetryPolicy
 
 API_PATH = "/wp-json/wc/v3/"
 PAGE_SIZE = 100  # WooCommerce refuses per_page above 100
-BATCH_LIMIT = 100  # items per batch call, create + update + delete together
 ORDER_FILTERS = frozenset(
     {
         "after",
@@ -209,6 +207,9 @@ class WooClient:
             raise WooBadResponse(200, "invalid_json", f"{path}: expected an object")
         return body
 
+    def _post_json(self, path: str, body: Any) -> dict[str, Any]:
+        return self._object("POST", path, json=body)
+
     def _one_or_none(self, path: str) -> dict[str, Any] | None:
         """GET one resource; None only when WooCommerce says the id is unknown."""
         try:
@@ -354,7 +355,7 @@ class WooClient:
         Raises `WooBatchError` (holding the whole result) if any item was refused;
         the accepted items are applied all the same.
         """
-        return self._batch("products/batch", create, update, delete)
+        return run_batch(self._post_json, "products/batch", create, update, delete)
 
     def variations(self, product_id: int) -> list[dict[str, Any]]:
         """Every variation of a variable product."""
@@ -385,77 +386,4 @@ class WooClient:
         """Batch on one product's variations; same rules as `batch_products`."""
         (product_id,) = _positive_ids([product_id], "batch_variations")
         path = f"products/{product_id}/variations/batch"
-        return self._batch(path, create, update, delete)
-
-    def _batch(
-        self,
-        path: str,
-        create: Sequence[dict[str, Any]],
-        update: Sequence[dict[str, Any]],
-        delete: Sequence[int],
-    ) -> BatchResult:
-        for index, item in enumerate(update):
-            if not isinstance(item, dict) or not _is_id(item.get("id")):
-                raise ValueError(f"update[{index}]: each update needs a positive 'id'")
-        for index, item in enumerate(create):
-            if not isinstance(item, dict):
-                raise TypeError(f"create[{index}]: each item must be a dict")
-        for index, product_id in enumerate(delete):
-            if not _is_id(product_id):
-                raise ValueError(f"delete[{index}]: expected a positive id")
-        work: list[tuple[str, int, Any]] = [
-            *(("create", i, item) for i, item in enumerate(create)),
-            *(("update", i, item) for i, item in enumerate(update)),
-            *(("delete", i, item) for i, item in enumerate(delete)),
-        ]
-        result = BatchResult()
-        for start in range(0, len(work), BATCH_LIMIT):
-            self._batch_chunk(path, work[start : start + BATCH_LIMIT], result)
-        if result.errors:
-            raise WooBatchError(result)
-        return result
-
-    def _batch_chunk(
-        self, path: str, chunk: list[tuple[str, int, Any]], result: BatchResult
-    ) -> None:
-        body: dict[str, list[Any]] = {}
-        for operation, _, item in chunk:
-            body.setdefault(operation, []).append(item)
-        answer = self._object("POST", path, json=body)
-        accepted = {
-            "create": result.created,
-            "update": result.updated,
-            "delete": result.deleted,
-        }
-        for operation, sent in body.items():
-            got = answer.get(operation)
-            if not isinstance(got, list) or len(got) != len(sent):
-                raise WooBadResponse(
-                    200,
-                    "invalid_batch_answer",
-                    f"{path}: sent {len(sent)} {operation} item(s), the answer "
-                    f"does not list as many",
-                )
-            positions = [i for op, i, _ in chunk if op == operation]
-            for index, item, entry in zip(positions, sent, got, strict=True):
-                error = entry.get("error") if isinstance(entry, dict) else None
-                if isinstance(error, dict):
-                    data = error.get("data")
-                    status = data.get("status") if isinstance(data, dict) else None
-                    result.errors.append(
-                        BatchItemError(
-                            operation=operation,
-                            index=index,
-                            id=int(entry.get("id") or 0),
-                            code=str(error.get("code", "unknown")),
-                            message=str(error.get("message", "")),
-                            status=status if isinstance(status, int) else 400,
-                            item=item,
-                        )
-                    )
-                else:
-                    accepted[operation].append(entry)
-
-
-def _is_id(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+        return run_batch(self._post_json, path, create, update, delete)

@@ -50,7 +50,10 @@ def record_foreign_requests(page: Page) -> list[str]:
 
     def check(request) -> None:  # type: ignore[no-untyped-def]
         host = urlsplit(request.url).hostname or ""
-        if request.url.startswith(("http:", "https:")) and host not in ("127.0.0.1", "localhost"):
+        if request.url.startswith(("http:", "https:")) and host not in (
+            "127.0.0.1",
+            "localhost",
+        ):
             foreign.append(request.url)
 
     page.on("request", check)

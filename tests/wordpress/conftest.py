@@ -26,7 +26,9 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def wp_site(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[WordPressSite]:
+def wp_site(
+    tmp_path_factory: pytest.TempPathFactory, artifacts: Path
+) -> Iterator[WordPressSite]:
     """A real WordPress with the plugin active and the WooCommerce shim, served on loopback."""
     site = WordPressSite(tmp_path_factory.mktemp("wordpress"))
     try:

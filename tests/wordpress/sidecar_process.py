@@ -100,7 +100,9 @@ class SidecarProcess:
         """tillsync_hooks_total summed per result (accepted, duplicate, rejected_…)."""
         text = requests.get(f"{self.url}/metrics", timeout=10).text
         totals: dict[str, float] = {}
-        pattern = re.compile(r'^tillsync_hooks_total\{([^}]*)\}\s+([0-9.e+]+)$', re.M)
+        pattern = re.compile(
+            r"^tillsync_hooks_total\{([^}]*)\}\s+([0-9.e+]+)$", re.MULTILINE
+        )
         for labels, value in pattern.findall(text):
             result = re.search(r'result="([^"]*)"', labels)
             key = result.group(1) if result else "?"

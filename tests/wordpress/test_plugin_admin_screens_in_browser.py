@@ -49,7 +49,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(params=sorted(LABELS))
-def site_locale(request: pytest.FixtureRequest, wp_site: WordPressSite) -> Iterator[str]:
+def site_locale(
+    request: pytest.FixtureRequest, wp_site: WordPressSite
+) -> Iterator[str]:
     """The whole site in this language for one test (WPLANG), English again after."""
     locale = request.param
     wp_site.php(f"update_option('WPLANG', '{'' if locale == 'en_US' else locale}');")
@@ -72,6 +74,7 @@ def test_settings_page_and_order_box(
     settings_url = f"{wp_site.url}/wp-admin/admin.php?page=tillsync-bridge"
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(10_000)
     foreign = record_foreign_requests(page)
     log_in(page, wp_site.url, *ADMIN, then=settings_url)
 
@@ -82,7 +85,9 @@ def test_settings_page_and_order_box(
     assert page.input_value("#tillsync-hook-secret") == ""
     assert live_sidecar.secret not in page.content()
     assert page.inner_text("#tillsync-outbox") == words["outbox_empty"]
-    pending = int(page.inner_text("#tillsync-counts tr[data-state=pending] .tillsync-count"))
+    pending = int(
+        page.inner_text("#tillsync-counts tr[data-state=pending] .tillsync-count")
+    )
     assert pending >= 1
     assert page.get_attribute("#tillsync-test-connection", "value") == words["test"]
     page.screenshot(path=str(artifacts / f"settings-{site_locale}.png"), full_page=True)

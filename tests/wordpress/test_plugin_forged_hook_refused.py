@@ -26,7 +26,9 @@ def _body(order_id: int) -> bytes:
     ).encode()
 
 
-def _post(sidecar: SidecarProcess, body: bytes, headers: dict[str, str]) -> requests.Response:
+def _post(
+    sidecar: SidecarProcess, body: bytes, headers: dict[str, str]
+) -> requests.Response:
     return requests.post(
         f"{sidecar.url}/hooks/woocommerce",
         data=body,
@@ -38,11 +40,19 @@ def _post(sidecar: SidecarProcess, body: bytes, headers: dict[str, str]) -> requ
 @pytest.mark.parametrize(
     "forge",
     [
-        pytest.param(lambda s, b: signed_headers("not-the-secret-" + "x" * 20, b), id="other-secret"),
-        pytest.param(lambda s, b: signed_headers(s.secret, b, now=time.time() - 900), id="replayed-old"),
+        pytest.param(
+            lambda s, b: signed_headers("not-the-secret-" + "x" * 20, b),
+            id="other-secret",
+        ),
+        pytest.param(
+            lambda s, b: signed_headers(s.secret, b, now=time.time() - 900),
+            id="replayed-old",
+        ),
         pytest.param(lambda s, b: {}, id="unsigned"),
         pytest.param(
-            lambda s, b: signed_headers(s.secret, b.replace(b"order.created", b"order.deleted")),
+            lambda s, b: signed_headers(
+                s.secret, b.replace(b"order.created", b"order.deleted")
+            ),
             id="body-changed-after-signing",
         ),
     ],

@@ -44,14 +44,18 @@ def test_tillsync_info_note_never_reaches_the_sidecar(
     order_id = _order_unknown_to_the_sidecar(wp_site)
     before = live_sidecar.hook_results()
 
-    wp_site.drive("note", order_id=order_id, text="[Tillsync:info] Sent to the POS as sale 9.")
+    wp_site.drive(
+        "note", order_id=order_id, text="[Tillsync:info] Sent to the POS as sale 9."
+    )
 
     assert live_sidecar.orders([order_id]) == {}
     assert live_sidecar.hook_results() == before
     assert wp_site.outbox_size() == 0
 
 
-def test_resend_note_is_forwarded(wp_site: WordPressSite, live_sidecar: SidecarProcess) -> None:
+def test_resend_note_is_forwarded(
+    wp_site: WordPressSite, live_sidecar: SidecarProcess
+) -> None:
     order_id = _order_unknown_to_the_sidecar(wp_site)
 
     wp_site.drive("note", order_id=order_id, text="[Tillsync:resend] try again")

@@ -21,7 +21,9 @@ def test_outage_loses_nothing_and_duplicates_nothing(
     log_start = len(wp_site.http_requests())
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        created = list(pool.map(lambda _: wp_site.drive("checkout")["order_id"], range(ORDERS)))
+        created = list(
+            pool.map(lambda _: wp_site.drive("checkout")["order_id"], range(ORDERS))
+        )
 
     assert len(set(created)) == ORDERS
     assert sorted(wp_site.outbox_order_ids()) == sorted(created)

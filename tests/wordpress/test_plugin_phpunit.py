@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from wp_site import HERE, WordPressSite
@@ -21,7 +20,9 @@ CLASSES = sorted(p.stem for p in (PHPUNIT_DIR / "tests").glob("*Test.php"))
 
 
 @pytest.fixture(scope="module")
-def phpunit_report(wp_site: WordPressSite, tmp_path_factory: pytest.TempPathFactory) -> ET.Element:
+def phpunit_report(
+    wp_site: WordPressSite, tmp_path_factory: pytest.TempPathFactory
+) -> ET.Element:
     """Run the whole PHPUnit suite once; return its JUnit XML."""
     junit = tmp_path_factory.mktemp("phpunit") / "junit.xml"
     done = subprocess.run(
@@ -37,15 +38,21 @@ def phpunit_report(wp_site: WordPressSite, tmp_path_factory: pytest.TempPathFact
         text=True,
         timeout=300,
         cwd=PHPUNIT_DIR,
+        check=False,
     )
     if not junit.exists():
-        pytest.fail(f"PHPUnit did not run ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        pytest.fail(
+            f"PHPUnit did not run ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
     return ET.parse(junit).getroot()
 
 
 def test_every_phpunit_file_is_collected(phpunit_report: ET.Element) -> None:
     """A PHPUnit file that fails to load would otherwise vanish silently."""
-    ran = {case.get("class", "").rsplit("\\", 1)[-1] for case in phpunit_report.iter("testcase")}
+    ran = {
+        case.get("class", "").rsplit("\\", 1)[-1]
+        for case in phpunit_report.iter("testcase")
+    }
     assert ran == set(CLASSES)
 
 
@@ -62,7 +69,9 @@ def test_phpunit_class_passes(phpunit_report: ET.Element, php_class: str) -> Non
     for case in cases:
         for kind in ("failure", "error", "skipped", "warning"):
             for element in case.findall(kind):
-                problems.append(f"{case.get('name')} {kind}:\n{element.text or element.get('message')}")
+                problems.append(
+                    f"{case.get('name')} {kind}:\n{element.text or element.get('message')}"
+                )
     assert not problems, "\n\n".join(problems)
 
 
@@ -71,5 +80,3 @@ def test_no_notice_from_the_plugin_during_phpunit(
 ) -> None:
     """PHP notices, warnings and deprecations from the plugin's own files: none."""
     assert wp_site.plugin_notices() == []
-
-

@@ -60,6 +60,7 @@ def mysql(sql: str) -> str:
         capture_output=True,
         text=True,
         timeout=30,
+        check=False,
     )
     if done.returncode != 0:
         raise AssertionError(f"mariadb failed: {done.stderr}")
@@ -150,8 +151,10 @@ class WordPressSite:
 
     # -- building ----------------------------------------------------------------------
 
-    def build(self, mu_plugins: Iterable[str] = TEST_MU_PLUGINS) -> None:
-        """Database, files, install, plugin activated, a shop manager (about 5 s)."""
+    def build(
+        self, mu_plugins: Iterable[str] = TEST_MU_PLUGINS, *, with_plugin: bool = True
+    ) -> None:
+        """Database, files, install, plugin activated, a shop manager (about 2 s)."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.constants.setdefault("TILLSYNC_TEST_HTTP_LOG", str(self.http_log))
         mysql(f"CREATE DATABASE {self.db_name} CHARACTER SET utf8mb4")
@@ -175,7 +178,11 @@ class WordPressSite:
         mu_dir.mkdir(exist_ok=True)
         for name in mu_plugins:
             shutil.copy(MU_PLUGINS / name, mu_dir / name)
-        shutil.copytree(PLUGIN_SOURCE, self.root / "wp-content" / "plugins" / "tillsync-bridge")
+        if not with_plugin:
+            return
+        shutil.copytree(
+            PLUGIN_SOURCE, self.root / "wp-content" / "plugins" / "tillsync-bridge"
+        )
         self.php(
             f"""
             require_once ABSPATH . 'wp-admin/includes/plugin.php';
@@ -188,11 +195,11 @@ class WordPressSite:
             """
         )
 
-    def start(self) -> None:
+    def start(self, php_args: Iterable[str] = ()) -> None:
         """PHP's built-in server, four workers, its own process group."""
         log = self.server_log.open("ab")
         self.process = subprocess.Popen(
-            ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(self.root)],
+            ["php", *php_args, "-S", f"127.0.0.1:{self.port}", "-t", str(self.root)],
             env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -238,9 +245,12 @@ class WordPressSite:
             text=True,
             timeout=timeout,
             cwd=self.root,
+            check=False,
         )
         if done.returncode != 0:
-            raise PhpError(f"PHP exited {done.returncode}:\n{done.stdout}\n{done.stderr}")
+            raise PhpError(
+                f"PHP exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+            )
         return done.stdout
 
     def php_json(self, code: str) -> Any:
@@ -273,7 +283,9 @@ class WordPressSite:
 
     def outbox_order_ids(self) -> list[int]:
         """Order ids of the rows in the outbox, oldest first."""
-        out = mysql(f"SELECT order_id FROM {self.db_name}.wp_tillsync_outbox ORDER BY id")
+        out = mysql(
+            f"SELECT order_id FROM {self.db_name}.wp_tillsync_outbox ORDER BY id"
+        )
         return [int(v) for v in out.split()[1:]]
 
     def run_cron_now(self) -> None:
@@ -319,4 +331,6 @@ class WordPressSite:
         if not self.debug_log.exists():
             return []
         marker = "/plugins/tillsync-bridge/"
-        return [line for line in self.debug_log.read_text().splitlines() if marker in line]
+        return [
+            line for line in self.debug_log.read_text().splitlines() if marker in line
+        ]

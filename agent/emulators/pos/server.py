@@ -171,6 +171,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._serve()
 
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    def do_OPTIONS(self) -> None:
+        self._serve()
+
     def log_message(self, format: str, *args: object) -> None:
         """Silenced: the emulator keeps its own request log."""
 
@@ -239,7 +245,8 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(payload)
+            if self.command != "HEAD":  # HEAD gets the headers only, per HTTP
+                self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up (a slow answer after its timeout): nothing to tell it.
             self.close_connection = True
@@ -250,8 +257,9 @@ def start_server(
 ) -> tuple[EmulatorHTTPServer, threading.Thread]:
     """Bind, then serve in a daemon thread; the socket accepts once this returns."""
     server = EmulatorHTTPServer((host, port), emulator)
+    # stop() waits up to one poll interval for serve_forever to notice: keep it short.
     thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
     )
     thread.start()
     return server, thread

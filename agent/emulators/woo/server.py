@@ -4,8 +4,8 @@
         client = WooClient(emu.base_url, "ck_test", "cs_test")
 
 REST v3 at /wp-json/wc/v3/ (rest_orders.py, rest_products.py) behind WooCommerce's
-authentication (rest_auth.py), faults (faults.py) and a request log; admin endpoints at
-/_emulator/ (admin.py). With a hook URL and secret, every order change is forwarded to
+authentication (rest_auth.py), faults (faults.py) and a request log, all served by
+http_serving.py; admin endpoints at /_emulator/ (admin.py). With a hook URL and secret, every order change is forwarded to
 the sidecar like the tillsync-bridge plugin does: admin changes before answering, REST
 changes (a note added, a status set) right after the answer is sent, as the plugin does
 on `shutdown` after fastcgi_finish_request().
@@ -17,34 +17,29 @@ import ipaddress
 import json
 import random
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from agent.emulators.woo import admin, rest_orders, rest_products
-from agent.emulators.woo.faults import ERROR_PAGE, Faults
+from agent.emulators.woo import admin
+from agent.emulators.woo.faults import Faults
 from agent.emulators.woo.hook_sender import send_hook
+from agent.emulators.woo.http_serving import EmulatorHTTPServer
 from agent.emulators.woo.order_changes import OrderChanges
 from agent.emulators.woo.orders import note_json, order_json
 from agent.emulators.woo.request_log import RequestLog
 from agent.emulators.woo.rest_auth import Authenticator
-from agent.emulators.woo.rest_errors import AdminError, RestError, no_route
-from agent.emulators.woo.routing import Reply, Request, find_route
+from agent.emulators.woo.rest_errors import AdminError
 from agent.emulators.woo.seed import seed_orders, seed_products
 from agent.emulators.woo.store import Store, system_clock
 
-API_PREFIX = "/wp-json/wc/v3"
-REST_ROUTES = rest_orders.ROUTES + rest_products.ROUTES
 # WooCommerce signs with the raw secret where RFC 5849 encodes it; its own keys
 # (ck_/cs_ + hex) never tell the difference, so the emulator takes only such characters.
 _KEY_CHARS = re.compile(r"^[A-Za-z0-9._~-]+$")
-_NOT_FOUND_PAGE = b"<html><body><h1>Not Found</h1></body></html>"
 T = TypeVar("T")
 
 
@@ -61,41 +56,6 @@ def _loopback_url(url: str) -> str:
     if not loopback:
         raise ValueError(f"hook URL must point at a loopback address, got {host!r}")
     return url
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], emulator: WooEmulator) -> None:
-        self.emulator = emulator
-        self.open_sockets: set[socket.socket] = set()
-        self.sockets_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        with self.server.sockets_lock:
-            self.server.open_sockets.add(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            with self.server.sockets_lock:
-                self.server.open_sockets.discard(self.connection)
-
-    def _serve(self) -> None:
-        self.server.emulator.serve(self)
-
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silent: the emulator keeps its own request log."""
 
 
 class WooEmulator:
@@ -153,7 +113,7 @@ class WooEmulator:
         self.faults = Faults(random.Random(seed))
         self.log = RequestLog()
         self.authenticator: Authenticator | None = None
-        self._server: _Server | None = None
+        self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # -- life cycle -------------------------------------------------------------------
@@ -162,7 +122,7 @@ class WooEmulator:
         """Listen and serve in a background thread; the base URL."""
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        self._server = _Server((self.host, self.port), self)
+        self._server = EmulatorHTTPServer((self.host, self.port), self)
         bound_port = int(self._server.server_address[1])
         self.base_url = f"http://{self.host}:{bound_port}"
         self.authenticator = Authenticator(
@@ -186,14 +146,7 @@ class WooEmulator:
         server, self._server = self._server, None
         if server is None:
             return
-        server.shutdown()
-        with server.sockets_lock:
-            for sock in list(server.open_sockets):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed by the peer
-        server.server_close()
+        server.close_all()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -208,105 +161,6 @@ class WooEmulator:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
-
-    # -- serving ----------------------------------------------------------------------
-
-    def serve(self, handler: BaseHTTPRequestHandler) -> None:
-        """Answer one HTTP request (called on the handler's thread)."""
-        started = time.monotonic()
-        method = handler.command
-        split = urlsplit(handler.path)
-        path = split.path
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length) if length > 0 else b""
-        entry: dict[str, Any] = {
-            "method": method,
-            "path": path,
-            "query": {k: v for k, v in query.items() if not k.startswith("oauth_")},
-        }
-        if path == admin.PREFIX or path.startswith(admin.PREFIX + "/"):
-            reply = admin.dispatch(self, method, path, body)
-            self._write(handler, reply)
-            self.log.add({**entry, "status": reply.status, "admin": True}, "admin")
-            return
-        if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
-            reply = Reply(404, raw=_NOT_FOUND_PAGE, content_type="text/html")
-            self._write(handler, reply)
-            self.log.add({**entry, "status": 404}, f"{method} (not the REST API)")
-            return
-        slow, fault = self.faults.draw()
-        if slow:
-            time.sleep(self.faults.settings.slow_seconds)
-        changes = OrderChanges()
-        if fault == "5xx":
-            reply = Reply(
-                self.faults.settings.status_5xx,
-                raw=ERROR_PAGE,
-                content_type="text/html; charset=UTF-8",
-            )
-            route_name = "(fault)"
-            entry["auth"] = None
-        else:
-            request = Request(
-                method,
-                path[len(API_PREFIX) :] or "/",
-                query,
-                body,
-                handler.headers.get("Content-Type", ""),
-                self.store,
-                changes=changes,
-            )
-            reply, route_name = self._rest(request, path, handler)
-            entry["auth"] = request.auth
-        entry.update(route=route_name, fault=fault)
-        if isinstance(reply.body, dict) and "code" in reply.body:
-            entry["code"] = reply.body["code"]
-        if fault == "drop":
-            # Applied, then the connection closes with no answer at all.
-            handler.close_connection = True
-            entry["status"] = None
-        else:
-            self._write(handler, reply)
-            entry["status"] = reply.status
-        entry["ms"] = round((time.monotonic() - started) * 1000, 2)
-        self.log.add(entry, f"{method} {route_name}")
-        self._forward(changes)
-
-    def _rest(
-        self, request: Request, full_path: str, handler: BaseHTTPRequestHandler
-    ) -> tuple[Reply, str]:
-        assert self.authenticator is not None
-        route_name = "(no route)"
-        try:
-            with self.store.lock:
-                params = {**request.query, **request.form()}
-                request.auth = self.authenticator.authenticate(
-                    request.method,
-                    full_path,
-                    params,
-                    handler.headers.get("Authorization"),
-                )
-                found = find_route(REST_ROUTES, request.method, request.path)
-                if found is None:
-                    raise no_route()
-                endpoint, request.path_args = found
-                route_name = endpoint.name
-                return endpoint.handler(request), route_name
-        except RestError as err:
-            return Reply(err.status, err.body()), route_name
-
-    @staticmethod
-    def _write(handler: BaseHTTPRequestHandler, reply: Reply) -> None:
-        payload = reply.payload()
-        handler.send_response(reply.status)
-        handler.send_header("Content-Type", reply.content_type)
-        handler.send_header("Content-Length", str(len(payload)))
-        for name, value in reply.headers.items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(payload)
-        handler.wfile.flush()
 
     # -- hooks ------------------------------------------------------------------------
 
@@ -324,7 +178,8 @@ class WooEmulator:
         except ValueError as exc:
             raise AdminError("url", str(exc)) from None
 
-    def _forward(self, changes: OrderChanges) -> list[dict[str, Any]]:
+    def forward(self, changes: OrderChanges) -> list[dict[str, Any]]:
+        """Send one signed event per changed order to the hook URL, if one is set."""
         hook = self._hook
         if hook is None or not changes.order_ids():
             return []
@@ -353,7 +208,7 @@ class WooEmulator:
         changes = OrderChanges()
         with self.store.lock:
             result = change(self.store, changes)
-        return result, self._forward(changes)
+        return result, self.forward(changes)
 
     # -- admin operations (the same ones /_emulator/ serves) --------------------------
 

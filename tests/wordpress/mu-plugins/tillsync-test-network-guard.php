@@ -40,6 +40,14 @@ foreach (['_maybe_update_core', '_maybe_update_plugins', '_maybe_update_themes']
     remove_action('admin_init', $callback);
     remove_action('init', $callback);
 }
+foreach ([
+    'load-plugins.php' => 'wp_update_plugins', 'load-update.php' => 'wp_update_plugins',
+    'load-update-core.php' => 'wp_update_plugins', 'wp_update_plugins' => 'wp_update_plugins',
+    'load-themes.php' => 'wp_update_themes', 'wp_update_themes' => 'wp_update_themes',
+    'wp_version_check' => 'wp_version_check', 'wp_maybe_auto_update' => 'wp_maybe_auto_update',
+] as $hook => $callback) {
+    remove_action($hook, $callback);
+}
 add_filter('pre_site_transient_update_core', static fn () => (object) ['last_checked' => time(), 'version_checked' => get_bloginfo('version'), 'updates' => []]);
 add_filter('pre_site_transient_update_plugins', static fn () => (object) ['last_checked' => time(), 'response' => [], 'translations' => []]);
 add_filter('pre_site_transient_update_themes', static fn () => (object) ['last_checked' => time(), 'response' => [], 'translations' => []]);

@@ -409,6 +409,15 @@ namespace {
         }
     }, 5);
 
+    // WC_Admin_List_Table_Orders::request_query: "All" on the classic orders list means every order status.
+    add_filter('request', static function (array $query_vars): array {
+        global $typenow;
+        if (is_admin() && $typenow === 'shop_order' && empty($query_vars['post_status'])) {
+            $query_vars['post_status'] = array_keys(wc_get_order_statuses());
+        }
+        return $query_vars;
+    });
+
     // WC_Admin_Menus::admin_menu: the WooCommerce top-level menu that extensions hang under.
     add_action('admin_menu', static function (): void {
         add_menu_page('WooCommerce', 'WooCommerce', 'edit_others_shop_orders', 'woocommerce', null, 'dashicons-cart', '55.5');

@@ -76,6 +76,7 @@ final class Event
             'store_url' => home_url(),
             'data' => $data,
         ];
-        return (string) wp_json_encode($body, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+        // ASCII only (\u escapes): the same bytes in every transport and database charset.
+        return (string) wp_json_encode($body, JSON_UNESCAPED_SLASHES);
     }
 }

@@ -37,23 +37,26 @@ final class Sender
      */
     public function deliver(array $events): void
     {
-        if (!$this->settings->isConfigured()) {
-            foreach ($events as $event) {
-                $this->keep($event, __('No hook secret is set.', 'tillsync-bridge'), 0);
-            }
+        if ($events === []) {
             return;
         }
+        if (function_exists('fastcgi_finish_request')) {
+            // Under PHP-FPM the customer gets the page now; the writes and HTTP below come after.
+            fastcgi_finish_request();
+        }
         if ($this->breaker->isOpen()) {
-            // A dead sidecar must not cost a checkout anything: straight to the outbox.
+            // A dead sidecar must not cost a checkout anything: straight to the outbox, no HTTP.
             $reason = $this->breaker->state()['reason'];
             foreach ($events as $event) {
                 $this->keep($event, $reason, 0);
             }
             return;
         }
-        if (function_exists('fastcgi_finish_request')) {
-            // Under PHP-FPM the customer gets the page now; the HTTP call below happens after.
-            fastcgi_finish_request();
+        if (!$this->settings->isConfigured()) {
+            foreach ($events as $event) {
+                $this->keep($event, __('No hook secret is set.', 'tillsync-bridge'), 0);
+            }
+            return;
         }
         foreach ($events as $event) {
             if ($this->breaker->isOpen()) {

@@ -1,0 +1,60 @@
+"""Orders placed before the connection are recorded `waiting`; a merchant's note (or
+`retry`) releases one; orders placed while disconnected are live."""
+
+from __future__ import annotations
+
+from sync_world import World, days_ago, world  # noqa: F401 — the fixture
+
+from agent.ledger.queue import queue_retry
+
+
+def test_order_from_before_the_connection_waits(world: World):
+    world.product("H-1")
+    old = world.order([{"sku": "H-1", "quantity": 1}], created=days_ago(3), hook=False)
+    world.connect()
+    world.hook(old, "order.updated")
+    world.push()
+    row = world.ledger(old)
+    assert (row.state, row.reason_code, row.is_history) == ("waiting", "history", True)
+    assert world.sales(old) == []
+
+
+def test_a_note_on_a_history_order_sends_it(world: World):
+    world.product("H-2")
+    old = world.order([{"sku": "H-2", "quantity": 1}], created=days_ago(3), hook=False)
+    world.connect()
+    world.hook(old, "order.note_added", note="please sync")
+    world.push()
+    assert world.ledger(old).state == "sent"
+    assert len(world.sales(old)) == 1
+
+
+def test_info_note_does_not_release(world: World):
+    world.product("H-3")
+    old = world.order([{"sku": "H-3", "quantity": 1}], created=days_ago(3), hook=False)
+    world.connect()
+    world.hook(old, "order.updated")
+    world.hook(old, "order.note_added", note="[Tillsync:info] sent to the POS")
+    world.push()
+    assert world.ledger(old).state == "waiting"
+
+
+def test_retry_releases_a_history_order(world: World):
+    world.product("H-4")
+    old = world.order([{"sku": "H-4", "quantity": 1}], created=days_ago(3), hook=False)
+    world.connect()
+    queue_retry(old)
+    world.push()
+    assert world.ledger(old).state == "sent"
+
+
+def test_note_on_a_sent_unchanged_order_sends_nothing(world: World):
+    world.connect()
+    world.product("H-5")
+    order_id = world.order([{"sku": "H-5", "quantity": 1}])
+    world.push()
+    posts = world.sale_posts()
+    world.hook(order_id, "order.note_added", note="gift wrap please")
+    world.push()
+    assert world.sale_posts() == posts
+    assert world.ledger(order_id).state == "sent"

@@ -67,6 +67,13 @@ def main() -> int:
     print(
         f"windows             {len(windows)}: accepted {[w['accepted'] for w in windows]}"
     )
+    full = [w for w in windows if float(w["started_at"]) + args.window <= ended_wall]
+    if full:
+        mean = sum(int(w["accepted"]) for w in full) / len(full)
+        print(
+            f"full windows        {len(full)}, mean {mean:.1f} accepted "
+            f"({100 * mean / emulator.limit:.1f} % of the budget)"
+        )
     print(
         f"429s per window     max {max(refused, default=0)}, total {sum(refused)} "
         "(target <= 1 per window)"

@@ -58,3 +58,30 @@ def test_note_on_a_sent_unchanged_order_sends_nothing(world: World):
     world.push()
     assert world.sale_posts() == posts
     assert world.ledger(order_id).state == "sent"
+
+
+def test_status_change_system_note_does_not_release(world: World):
+    """WooCommerce notes every status change; that note is not a merchant's."""
+    from agent.ledger.events import HookEvent, record_hook
+
+    world.product("H-6")
+    old = world.order(
+        [{"sku": "H-6", "quantity": 1}],
+        status="processing",
+        created=days_ago(3),
+        hook=False,
+    )
+    world.connect()
+    world.woo.update_order(old, {"status": "completed"})
+    record_hook(
+        HookEvent(
+            "system-note-1",
+            "order.note_added",
+            old,
+            0.0,
+            ("order.note_added", "order.status_changed", "order.updated"),
+            "Order status changed from Processing to Completed.",
+        )
+    )
+    world.push()
+    assert world.ledger(old).state == "waiting"

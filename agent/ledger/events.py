@@ -14,6 +14,7 @@ from agent.ledger.models import PENDING, RELEASE_NOTE, Epoch, Event, Order
 from agent.ledger.notify import notify_in_transaction
 
 INFO_NOTE_MARK = "[Tillsync:info]"
+RESEND_NOTE_MARK = "[Tillsync:resend]"
 REMOVING_TOPICS = ("order.trashed", "order.deleted")
 
 
@@ -34,6 +35,21 @@ class HookEvent:
         return self.topic == "order.note_added" and (
             self.note_excerpt or ""
         ).startswith(INFO_NOTE_MARK)
+
+    @property
+    def releases_history(self) -> bool:
+        """A merchant's note (or a resend note) lets a history order be pushed.
+
+        WooCommerce writes a system note with every status change, so a note that
+        arrives together with a status change is taken for that system note, unless it
+        is a `[Tillsync:resend]` note. Otherwise moving an old order from processing to
+        completed would push it.
+        """
+        if "order.note_added" not in self.topics:
+            return False
+        if (self.note_excerpt or "").startswith(RESEND_NOTE_MARK):
+            return True
+        return "order.status_changed" not in self.topics
 
 
 def record_hook(event: HookEvent, now: float | None = None) -> bool:
@@ -152,7 +168,7 @@ def _queue_order(sql: _Statements, scope: int, event: HookEvent, now: float) -> 
         removed = True
     elif event.topic == "order.restored":
         removed = False
-    release = RELEASE_NOTE if "order.note_added" in event.topics else None
+    release = RELEASE_NOTE if event.releases_history else None
     updated = _execute(
         sql.update_order,
         (PENDING, now, event.topic, now, removed, release, scope, event.order_id),

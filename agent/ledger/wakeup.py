@@ -31,13 +31,9 @@ def run_waker(wake: Callable[[], None], stop: threading.Event) -> None:
 
 
 def _poll_ledger(wake: Callable[[], None], stop: threading.Event) -> None:
-    was_due = False
     while not stop.wait(POLL_SECONDS):
-        due = due_work_exists()
-        # Wake on the edge only: a pass already running drains what is due.
-        if due and not was_due:
+        if due_work_exists():
             wake()
-        was_due = due
 
 
 def _listen_postgresql(wake: Callable[[], None], stop: threading.Event) -> None:

@@ -32,14 +32,30 @@ class SyncScheduler:
                 "misfire_grace_time": 30,
             }
         )
+        self._push_pass = self._guarded(push_pass)
+        self._running = threading.Event()
+        self._again = threading.Event()
         self._scheduler.add_job(
-            self._guarded(push_pass),
+            self._push,
             "interval",
             seconds=interval,
             id=PUSH_JOB,
             next_run_time=datetime.now(),
         )
         self._stop = threading.Event()
+
+    def _push(self) -> None:
+        # A wake-up during a pass asks for one more pass right after it, rather than
+        # a second concurrent run that APScheduler would refuse.
+        while True:
+            self._again.clear()
+            self._running.set()
+            try:
+                self._push_pass()
+            finally:
+                self._running.clear()
+            if not self._again.is_set() or self._stop.is_set():
+                return
 
     @staticmethod
     def _guarded(job: Callable[[], object]) -> Callable[[], None]:
@@ -67,6 +83,9 @@ class SyncScheduler:
 
     def wake(self) -> None:
         """Run the push pass now (a pass already running finishes first)."""
+        if self._running.is_set():
+            self._again.set()
+            return
         job = self._scheduler.get_job(PUSH_JOB)
         if job is not None:
             job.modify(next_run_time=datetime.now())

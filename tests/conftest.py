@@ -11,6 +11,7 @@ from typing import Any
 
 import peewee
 import pytest
+from sync_world import KEY, SECRET, TOKEN, World
 
 from agent.ledger.db import ledger_db, open_ledger
 from agent.web.signing import signed_headers
@@ -138,3 +139,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def world(
+    ledger: peewee.Database, database_url: str, request: pytest.FixtureRequest
+) -> Iterator[World]:
+    """A connected store on both emulators and a fresh ledger."""
+    from agent.emulators.pos import PosEmulator
+    from agent.emulators.woo import WooEmulator
+
+    with PosEmulator(TOKEN, seed=1) as pos, WooEmulator(KEY, SECRET, seed=1) as woo:
+        w = World(pos, woo, database_url)
+        yield w
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            print(w.explain())

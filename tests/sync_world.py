@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import pytest
 
 from agent.clients import pos_client, pos_identity
 from agent.connection.connect import connect
@@ -165,14 +162,3 @@ class World:
 def days_ago(days: float) -> datetime:
     """A moment `days` before now, in UTC."""
     return datetime.now(UTC) - timedelta(days=days)
-
-
-@pytest.fixture
-def world(ledger, database_url, request) -> Iterator[World]:
-    """A connected store on both emulators and a fresh ledger."""
-    with PosEmulator(TOKEN, seed=1) as pos, WooEmulator(KEY, SECRET, seed=1) as woo:
-        w = World(pos, woo, database_url)
-        yield w
-        report = getattr(request.node, "rep_call", None)
-        if report is not None and report.failed:
-            print(w.explain())

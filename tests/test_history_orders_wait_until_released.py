@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sync_world import World, days_ago, world  # noqa: F401 — the fixture
+from sync_world import World, days_ago
 
 from agent.ledger.queue import queue_retry
 

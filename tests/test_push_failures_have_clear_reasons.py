@@ -4,7 +4,7 @@ merchant understands; nothing is sent for it until `retry`."""
 from __future__ import annotations
 
 from conftest import every_backend
-from sync_world import World, world  # noqa: F401 — the fixture
+from sync_world import World
 
 from agent.ledger.queue import queue_retry
 

@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from conftest import every_backend
-from sync_world import World, world  # noqa: F401 — the fixture
+from sync_world import World
 
 
 @every_backend

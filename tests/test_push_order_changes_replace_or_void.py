@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sync_world import World, world  # noqa: F401 — the fixture
+from sync_world import World
 
 
 def sent_order(world: World, quantity: int = 2) -> tuple[int, str]:

@@ -3,7 +3,7 @@ nor lose an order."""
 
 from __future__ import annotations
 
-from sync_world import World, world  # noqa: F401 — the fixture
+from sync_world import World
 
 from agent.ledger.models import Order
 

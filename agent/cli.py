@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -84,7 +84,49 @@ def run_until_signal(body: Callable[[threading.Event], None]) -> None:
     body(stop)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose further commands live in their subsystem and load on demand.
+
+    `tillsync status` does not pay for importing the emulators or the history import.
+    """
+
+    def __init__(
+        self, *args: Any, lazy: dict[str, tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Eager and lazy commands, sorted."""
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """The command `name`, importing its module if it is a lazy one."""
+        import importlib
+
+        if name in self.lazy:
+            module, attribute = self.lazy[name]
+            command: click.Command = getattr(importlib.import_module(module), attribute)
+            return command
+        return super().get_command(ctx, name)
+
+
+# Commands that live with their subsystem (module, attribute).
+SUBSYSTEM_COMMANDS = {
+    "import-history": ("agent.history.commands", "import_history_command"),
+    "backup": ("agent.history.commands", "backup_command"),
+    "backups": ("agent.history.commands", "backups_command"),
+    "restore-stock": ("agent.history.commands", "restore_stock_command"),
+    "reconcile": ("agent.reconcile.command", "reconcile_command"),
+    "demo": ("agent.demo.command", "demo_command"),
+}
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=SUBSYSTEM_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 def main() -> None:
     """Tillsync: every WooCommerce order lands in Lightspeed Retail X-Series."""
 
@@ -221,6 +263,56 @@ def disconnect() -> None:
 
 
 @main.command()
+@click.option("--via-note", is_flag=True, help="Add a resend note in WooCommerce.")
+@click.option("--dry-run", is_flag=True, help="List the orders; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def retrigger(via_note: bool, dry_run: bool, yes: bool) -> None:
+    """Re-queue only the orders that never reached the POS."""
+    from agent.connection.retrigger import (
+        never_sent_orders,
+        retrigger_in_ledger,
+        retrigger_via_notes,
+    )
+
+    settings = load_settings()
+    open_ledger_or_fail(settings)
+    plan = never_sent_orders()
+    states = ", ".join(f"{n} {state}" for state, n in sorted(plan.by_state.items()))
+    if not plan.order_ids:
+        click.echo(
+            "every order the ledger knows reached the POS; nothing to re-trigger"
+        )
+        return
+    shown = ", ".join(map(str, plan.order_ids[:20]))
+    more = f" and {len(plan.order_ids) - 20} more" if len(plan.order_ids) > 20 else ""
+    how = "a resend note in WooCommerce" if via_note else "the ledger"
+    click.echo(
+        f"{len(plan.order_ids)} orders never reached the POS ({states}): "
+        f"{shown}{more}; re-triggering through {how}"
+    )
+    if dry_run:
+        click.echo("dry run: nothing was changed")
+        return
+    confirm_or_exit(f"Re-trigger {len(plan.order_ids)} orders?", yes)
+    if not via_note:
+        count = retrigger_in_ledger(plan.order_ids)
+        click.echo(f"{count} orders queued again")
+        return
+    from agent.clients import woo_client
+
+    try:
+        woo = woo_client(settings)
+    except ConfigError as error:
+        fail(str(error))
+    outcome = retrigger_via_notes(woo, plan.order_ids)
+    click.echo(f"{len(outcome.added)} notes added; the plugin forwards them")
+    if outcome.refused:
+        for order_id, message in outcome.refused.items():
+            click.echo(f"  order {order_id}: WooCommerce refused the note: {message}")
+        fail(f"{len(outcome.refused)} notes could not be added")
+
+
+@main.command()
 @click.option("--once", is_flag=True, help="Exit when nothing is due.")
 def sync(once: bool) -> None:
     """Push what is due now, in the foreground."""
@@ -334,27 +426,12 @@ def retry(order_id: int | None, failed: bool) -> None:
     click.echo(f"order {order_id} queued" + ("" if known else " (new to the ledger)"))
 
 
-class _EmulatorGroup(click.Group):
-    """Imports an emulator only when it is asked for: other commands stay fast."""
-
-    COMMANDS: ClassVar[dict[str, tuple[str, str]]] = {
+@main.group(
+    cls=LazyGroup,
+    lazy={
         "pos": ("agent.emulators.pos.command", "pos_command"),
         "woo": ("agent.emulators.woo.command", "woo_command"),
-    }
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(self.COMMANDS)
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        import importlib
-
-        if name not in self.COMMANDS:
-            return None
-        module, attribute = self.COMMANDS[name]
-        command: click.Command = getattr(importlib.import_module(module), attribute)
-        return command
-
-
-@main.group(cls=_EmulatorGroup)
+    },
+)
 def emulate() -> None:
     """The bundled X-Series and WooCommerce emulators (CONTRACT §6)."""

@@ -149,7 +149,10 @@ def world(
     from agent.emulators.pos import PosEmulator
     from agent.emulators.woo import WooEmulator
 
-    with PosEmulator(TOKEN, seed=1) as pos, WooEmulator(KEY, SECRET, seed=1) as woo:
+    with (
+        PosEmulator(TOKEN, seed=1, window=1.0) as pos,
+        WooEmulator(KEY, SECRET, seed=1) as woo,
+    ):
         w = World(pos, woo, database_url)
         yield w
         report = getattr(request.node, "rep_call", None)

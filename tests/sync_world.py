@@ -38,6 +38,8 @@ class World:
                 "TILLSYNC_DATABASE_URL": database_url,
                 "TILLSYNC_POS_BASE_URL": pos.base_url,
                 "TILLSYNC_POS_TOKEN": TOKEN,
+                # Tests compress the POS window (the emulators are built with the same).
+                "TILLSYNC_POS_RATE_WINDOW": str(max(1, round(pos.budget.window))),
                 "TILLSYNC_WC_URL": woo.base_url,
                 "TILLSYNC_WC_KEY": KEY,
                 "TILLSYNC_WC_SECRET": SECRET,

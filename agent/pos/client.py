@@ -36,6 +36,7 @@ from agent.pos.records import (
 from agent.pos.retry import RetryPolicy
 from agent.pos.transport import (
     PosTransport,
+    RequestObserver,
     items_of,
     json_number,
     object_at,
@@ -82,7 +83,9 @@ class PosClient:
         governor: RateGovernor | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
+        observer: RequestObserver | None = None,
     ) -> None:
+        """`observer(endpoint, status)` hears of every request sent (metrics)."""
         self._http = PosTransport(
             base_url,
             auth,
@@ -90,6 +93,7 @@ class PosClient:
             governor=governor,
             retry=retry,
             timeout=timeout,
+            observer=observer,
         )
 
     @property

@@ -25,6 +25,10 @@ from agent.pos.retry import RetryPolicy
 
 T = TypeVar("T")
 
+# Told about every HTTP request the client sends: ("METHOD /template", status), the
+# status None when no answer came. Metrics hang off it; the client knows nothing more.
+RequestObserver = Callable[[str, int | None], None]
+
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_PAGE_SIZE = 10_000
 SEARCH_PAGE_SIZE = 200
@@ -98,6 +102,7 @@ class PosTransport:
         governor: RateGovernor | None,
         retry: RetryPolicy | None,
         timeout: float,
+        observer: RequestObserver | None = None,
     ) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be positive")
@@ -109,6 +114,7 @@ class PosTransport:
         self.governor = governor if governor is not None else RateGovernor()
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeout = timeout
+        self.observer = observer
 
     def request(
         self,
@@ -137,7 +143,7 @@ class PosTransport:
             try:
                 return self.retry.run(
                     endpoint,
-                    lambda: self._send(endpoint.method, url, params, data, headers),
+                    lambda: self._send(endpoint, url, params, data, headers),
                 )
             except PosUnauthorized:
                 rejected = headers.get("Authorization")
@@ -201,7 +207,7 @@ class PosTransport:
 
     def _send(
         self,
-        method: str,
+        endpoint: Endpoint,
         url: str,
         params: Mapping[str, str] | None,
         data: bytes | Mapping[str, str] | None,
@@ -210,7 +216,7 @@ class PosTransport:
         permit = self.governor.acquire()
         try:
             response = self.session.request(
-                method,
+                endpoint.method,
                 url,
                 params=params,
                 data=data,
@@ -220,9 +226,15 @@ class PosTransport:
             )
         except BaseException:
             self.governor.release(permit)
+            self._tell(endpoint, None)
             raise
         self.governor.observe(permit, response.status_code, response.headers)
+        self._tell(endpoint, response.status_code)
         return response
+
+    def _tell(self, endpoint: Endpoint, status: int | None) -> None:
+        if self.observer is not None:
+            self.observer(str(endpoint), status)
 
     def _exchange(self, form: dict[str, str]) -> Any:
         return self.request(endpoints.TOKEN, form=form, authorized=False)

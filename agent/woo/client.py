@@ -8,7 +8,8 @@ and yielded as `Page`s so a caller can save its cursor after every page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -48,6 +49,15 @@ ORDER_FILTERS = frozenset(
 PRODUCT_FILTERS = frozenset(
     {"include", "type", "status", "sku", "orderby", "order", "_fields", "stock_status"}
 )
+# Told about every HTTP request sent: ("METHOD route", status), None when no answer
+# came. Ids in the route become {id} so metrics keep a handful of label values.
+RequestObserver = Callable[[str, int | None], None]
+_ID_SEGMENT = re.compile(r"(?<=/)\d+(?=/|$)|^\d+(?=/|$)")
+
+
+def route_of(method: str, path: str) -> str:
+    """`GET orders/{id}/notes` for `GET orders/123/notes`: one label per route."""
+    return f"{method} {_ID_SEGMENT.sub('{id}', path)}"
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,10 @@ class WooClient:
         timeout: float = 20.0,
         retry: RetryPolicy | None = None,
         oauth_in_header: bool = False,
+        observer: RequestObserver | None = None,
     ) -> None:
+        """`observer(route, status)` hears of every request sent (metrics)."""
+        self.observer = observer
         self.base_url = base_url.rstrip("/")
         self.api_url = self.base_url + API_PATH
         self.timeout = timeout
@@ -170,6 +183,7 @@ class WooClient:
                     timeout=self.timeout,
                 )
             except requests.RequestException as exc:
+                self._tell(method, path, None)
                 if not isinstance(exc, requests.Timeout | requests.ConnectionError):
                     raise
                 wait = self.retry.delay(attempt) if method == "GET" else None
@@ -183,6 +197,7 @@ class WooClient:
                     f"{method} {path}: {exc}",
                     outcome_unknown=method != "GET" and not _never_sent(exc),
                 ) from exc
+            self._tell(method, path, response.status_code)
             if response.ok:
                 return response
             if method == "GET" and self.retry.should_retry_status(response.status_code):
@@ -197,6 +212,10 @@ class WooClient:
                 # hook): the caller must look before writing again.
                 error.outcome_unknown = True
             raise error
+
+    def _tell(self, method: str, path: str, status: int | None) -> None:
+        if self.observer is not None:
+            self.observer(route_of(method, path), status)
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
         return json_body(self._send(method, path, **kwargs))

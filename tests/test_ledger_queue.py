@@ -83,9 +83,9 @@ def test_future_attempts_are_not_due(ledger):
 def test_retry_requeues_failed_and_unknown_orders(ledger):
     record_hook(event(1, "a"), now=NOW)
     Order.update(state=FAILED, reason_code="pos_validation").execute()
-    assert retry_failed(now=NOW) == 1
+    assert retry_failed() == 1
     assert Order.get().state == PENDING
-    assert queue_retry(555, now=NOW) is False
+    assert queue_retry(555) is False
     assert Order.get(Order.order_id == 555).release == "retry"
 
 

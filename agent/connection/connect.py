@@ -9,7 +9,6 @@ store's rows stay as history.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,7 +16,7 @@ from agent.ledger.cursors import write_cursor
 from agent.ledger.db import ledger_db
 from agent.ledger.epochs import close_epoch, latest_epoch, open_epoch, open_epoch_now
 from agent.ledger.models import FAILED, PENDING, Epoch, Order, Store
-from agent.ledger.notify import notify_in_transaction
+from agent.ledger.queue import requeue
 from agent.pos import PaymentType, PosClient, Register
 from agent.sync.context import taxes_cursor
 
@@ -142,19 +141,10 @@ def connect(
         )
         write_cursor(taxes_cursor(epoch.store_id), taxes)
         counts = retrigger_counts(epoch.store_id)
-        now = time.time()
-        Order.update(
-            state=PENDING,
-            next_attempt_at=now,
-            attempts=0,
-            change_seq=Order.change_seq + 1,
-            updated_at=now,
-        ).where(
-            (Order.scope == epoch.store_id)
-            & (Order.state == FAILED)
-            & Order.reason_code.in_(RETRIGGERED_FAILURES)
-        ).execute()
-        notify_in_transaction()
+        requeue(
+            (Order.state == FAILED) & Order.reason_code.in_(RETRIGGERED_FAILURES),
+            release=None,
+        )
     return ConnectResult(
         epoch=epoch,
         register=register,

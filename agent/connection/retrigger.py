@@ -10,13 +10,12 @@ loop).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from agent.ledger.db import ledger_db
 from agent.ledger.epochs import current_scope
-from agent.ledger.models import FAILED, PENDING, RELEASE_RETRY, Order
-from agent.ledger.notify import notify_in_transaction
+from agent.ledger.models import FAILED, PENDING, Order
+from agent.ledger.queue import requeue
 from agent.woo import WooClient
 
 RESEND_NOTE = "[Tillsync:resend] Sent to the POS again by Tillsync."
@@ -51,22 +50,8 @@ def never_sent_orders() -> RetriggerPlan:
 
 def retrigger_in_ledger(order_ids: list[int]) -> int:
     """Queue `order_ids` again now, released like a retry; return how many."""
-    now = time.time()
     with ledger_db.atomic():
-        count = (
-            Order.update(
-                state=PENDING,
-                release=RELEASE_RETRY,
-                next_attempt_at=now,
-                attempts=0,
-                change_seq=Order.change_seq + 1,
-                updated_at=now,
-            )
-            .where((Order.scope == current_scope()) & Order.order_id.in_(order_ids))
-            .execute()
-        )
-        notify_in_transaction()
-    return count
+        return requeue(Order.order_id.in_(order_ids))
 
 
 @dataclass

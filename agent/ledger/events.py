@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,12 +106,16 @@ class _Statements:
     insert_order: str
 
 
-_cache: dict[int, _Statements] = {}
+# Keyed by the database object itself (not its id(), which a later database may reuse
+# after this one is freed: SQLite would then get MySQL's placeholders).
+_cache: weakref.WeakKeyDictionary[peewee.Database, _Statements] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _statements() -> _Statements:
     db = ledger_db.obj
-    cached = _cache.get(id(db))
+    cached = _cache.get(db)
     if cached is not None:
         return cached
     q = db.quote  # identifier quotes differ: "x" on SQLite/PostgreSQL, `x` on MySQL
@@ -148,7 +153,7 @@ def _statements() -> _Statements:
         f"{name('created_at')}, {name('updated_at')}) "
         f"VALUES ({params(5)}, 1, {p}, {p}, {p}, 0, 0, {p}, {p})",
     )
-    _cache[id(db)] = statements
+    _cache[db] = statements
     return statements
 
 

@@ -16,6 +16,7 @@ from agent.ledger.db import backend
 from agent.ledger.models import (
     ALL_MODELS,
     CatalogueProduct,
+    SCHEMA_V3,
     ProductLink,
     SchemaVersion,
 )
@@ -26,9 +27,15 @@ def _v2_product_links(db: peewee.Database) -> None:
     db.create_tables([ProductLink, CatalogueProduct], safe=True)
 
 
+def _v3_history(db: peewee.Database) -> None:
+    """v3: backups, history imports and stock restores."""
+    db.create_tables(list(SCHEMA_V3), safe=True)
+
+
 # (version reached, step). Version 1 is the first released schema.
 STEPS: tuple[tuple[int, Callable[[peewee.Database], None]], ...] = (
     (2, _v2_product_links),
+    (3, _v3_history),
 )
 LATEST = STEPS[-1][0] if STEPS else 1
 

@@ -168,8 +168,137 @@ class CatalogueProduct(LedgerModel):
         )
 
 
+# -- history import, backups and stock restore (schema v3) ------------------------
+
+
+class Backup(LedgerModel):
+    """A copy of every POS product and stock level, taken before an import or by hand.
+
+    It also keeps the WooCommerce values an import overwrote (`BackupWooProduct`).
+    """
+
+    scope = peewee.IntegerField()
+    store = peewee.CharField(max_length=255)  # the POS identity it was read from
+    taken_at = peewee.DoubleField()
+    purpose = peewee.CharField(max_length=128)
+    outlet_id = peewee.CharField(max_length=64, null=True)  # the register's, if known
+    products = peewee.IntegerField(default=0)
+    inventory_rows = peewee.IntegerField(default=0)
+    file_path = peewee.TextField(null=True)
+
+
+class BackupProduct(LedgerModel):
+    """One POS product as a backup saw it (prices as exact decimal text)."""
+
+    backup = peewee.ForeignKeyField(Backup, backref="pos_products", on_delete="CASCADE")
+    pos_product_id = peewee.CharField(max_length=64)
+    sku = peewee.CharField(max_length=255, null=True)
+    name = peewee.CharField(max_length=255)
+    price_excluding_tax = peewee.CharField(max_length=32, null=True)
+    price_including_tax = peewee.CharField(max_length=32, null=True)
+    deleted = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("backup", "pos_product_id"), True),)
+
+
+class BackupInventory(LedgerModel):
+    """One stock level (product at outlet) as a backup saw it."""
+
+    backup = peewee.ForeignKeyField(Backup, backref="levels", on_delete="CASCADE")
+    pos_product_id = peewee.CharField(max_length=64)
+    outlet_id = peewee.CharField(max_length=64)
+    level = peewee.CharField(max_length=32)  # exact decimal text
+
+    class Meta:
+        indexes = ((("backup", "pos_product_id", "outlet_id"), True),)
+
+
+class BackupWooProduct(LedgerModel):
+    """A WooCommerce product's own values, saved before an import overwrote them."""
+
+    backup = peewee.ForeignKeyField(Backup, backref="woo_products", on_delete="CASCADE")
+    wc_product_id = peewee.BigIntegerField()
+    wc_variation_id = peewee.BigIntegerField(default=0)
+    pos_product_id = peewee.CharField(max_length=64)
+    sku = peewee.CharField(max_length=255, null=True)
+    name = peewee.CharField(max_length=255, null=True)
+    regular_price = peewee.CharField(max_length=32, null=True)
+    manage_stock = peewee.BooleanField(null=True)
+    stock_quantity = peewee.BigIntegerField(null=True)
+    # None while the overwrite is still to be sent: the rows double as its queue.
+    overwritten_at = peewee.DoubleField(null=True)
+
+    class Meta:
+        indexes = ((("backup", "wc_product_id", "wc_variation_id"), True),)
+
+
+class HistoryImport(LedgerModel):
+    """One `import-history` run over a date window; resumable from its cursor."""
+
+    scope = peewee.IntegerField()
+    backup = peewee.ForeignKeyField(Backup, null=True, backref="imports")
+    backup_id: int | None
+    since = peewee.DoubleField(null=True)  # inclusive, Unix seconds
+    until = peewee.DoubleField()  # exclusive
+    started_at = peewee.DoubleField()
+    queued_at = peewee.DoubleField(null=True)  # every page read and queued
+    orders = peewee.IntegerField(default=0)  # orders this import queued
+
+
+class ImportedOrder(LedgerModel):
+    """An order a history import queued (what `restore-stock undo-import` undoes)."""
+
+    history_import = peewee.ForeignKeyField(
+        HistoryImport, backref="orders_queued", on_delete="CASCADE"
+    )
+    scope = peewee.IntegerField()
+    order_id = peewee.BigIntegerField()
+    # Its sale was already in the POS (lost-ledger recovery): the import moved no stock.
+    recovered = peewee.BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("history_import", "order_id"), True),)
+
+
+class StockRestore(LedgerModel):
+    """One `restore-stock` run; its items make a killed run resumable."""
+
+    backup = peewee.ForeignKeyField(Backup, backref="restores")
+    mode = peewee.CharField(max_length=16)
+    started_at = peewee.DoubleField()
+    finished_at = peewee.DoubleField(null=True)
+
+
+class StockRestoreItem(LedgerModel):
+    """One product level a restore puts back, written ahead of its POS write."""
+
+    restore = peewee.ForeignKeyField(StockRestore, backref="items", on_delete="CASCADE")
+    pos_product_id = peewee.CharField(max_length=64)
+    outlet_id = peewee.CharField(max_length=64)
+    change = peewee.CharField(max_length=32)  # undo-import: amount to add back
+    target = peewee.CharField(max_length=32, null=True)  # snapshot: the level
+    read_level = peewee.CharField(max_length=32, null=True)  # read before the write
+    read_version = peewee.BigIntegerField(null=True)
+    outcome = peewee.CharField(max_length=16, null=True)  # written | unchanged | …
+    done_at = peewee.DoubleField(null=True)
+
+    class Meta:
+        indexes = ((("restore", "pos_product_id", "outlet_id"), True),)
+
+
 SCHEMA_V1 = (SchemaVersion, Store, Epoch, Order, Event, Cursor, Credential)
-ALL_MODELS = (*SCHEMA_V1, ProductLink, CatalogueProduct)
+SCHEMA_V3 = (
+    Backup,
+    BackupProduct,
+    BackupInventory,
+    BackupWooProduct,
+    HistoryImport,
+    ImportedOrder,
+    StockRestore,
+    StockRestoreItem,
+)
+ALL_MODELS = (*SCHEMA_V1, ProductLink, CatalogueProduct, *SCHEMA_V3)
 
 
 def rows(query: peewee.BaseQuery) -> Iterable[tuple[Any, ...]]:

@@ -121,26 +121,39 @@ def renew_leases(orders: list[Order], lease_seconds: float) -> list[Order]:
     return [o for o in orders if o.id in held]
 
 
-def queue_retry(order_id: int, now: float | None = None) -> bool:
+def requeue(condition: Any, release: str | None = RELEASE_RETRY) -> int:
+    """Make the current scope's orders matching `condition` pending and due now.
+
+    Call inside a transaction; returns how many rows changed. `release` lets history
+    orders among them be pushed (None keeps each order's own).
+    """
+    now = time.time()
+    changes: dict[Any, Any] = {
+        Order.state: PENDING,
+        Order.next_attempt_at: now,
+        Order.attempts: 0,
+        Order.change_seq: Order.change_seq + 1,
+        Order.updated_at: now,
+    }
+    if release is not None:
+        changes[Order.release] = release
+    count = (
+        Order.update(changes)
+        .where((Order.scope == current_scope()) & condition)
+        .execute()
+    )
+    notify_in_transaction()
+    return int(count)
+
+
+def queue_retry(order_id: int) -> bool:
     """Make `order_id` pending again (released if history); False if unknown."""
-    now = time.time() if now is None else now
-    scope = current_scope()
     with ledger_db.atomic():
-        changed = (
-            Order.update(
-                state=PENDING,
-                release=RELEASE_RETRY,
-                next_attempt_at=now,
-                attempts=0,
-                change_seq=Order.change_seq + 1,
-                updated_at=now,
-            )
-            .where((Order.scope == scope) & (Order.order_id == order_id))
-            .execute()
-        )
+        changed = requeue(Order.order_id == order_id)
         if not changed:
+            now = time.time()
             Order.create(
-                scope=scope,
+                scope=current_scope(),
                 order_id=order_id,
                 release=RELEASE_RETRY,
                 next_attempt_at=now,
@@ -148,25 +161,10 @@ def queue_retry(order_id: int, now: float | None = None) -> bool:
                 created_at=now,
                 updated_at=now,
             )
-        notify_in_transaction()
     return bool(changed)
 
 
-def retry_failed(now: float | None = None) -> int:
+def retry_failed() -> int:
     """Make every failed order of the current scope pending again; return how many."""
-    now = time.time() if now is None else now
     with ledger_db.atomic():
-        count = (
-            Order.update(
-                state=PENDING,
-                release=RELEASE_RETRY,
-                next_attempt_at=now,
-                attempts=0,
-                change_seq=Order.change_seq + 1,
-                updated_at=now,
-            )
-            .where((Order.scope == current_scope()) & (Order.state == FAILED))
-            .execute()
-        )
-        notify_in_transaction()
-    return count
+        return requeue(Order.state == FAILED)

@@ -13,6 +13,10 @@ from agent.ledger.epochs import current_scope, latest_epoch
 from agent.ledger.models import FAILED, SENT, STATES, Epoch, Order, Store, rows
 
 RATE_LIMIT_CURSOR = "pos.rate_limit"
+# The safety-net poll (agent/sync/poll.py) writes its last pass here, and marks the
+# orders it queued with this topic; a later hook overwrites the topic.
+POLL_CURSOR = "woo.poll.last"
+POLL_TOPIC = "poll"
 FAILURE_LIMIT = 50
 TRASHED_AFTER_SENT = "wc_order_trashed"
 
@@ -85,6 +89,36 @@ def _epochs(scope: int) -> list[dict[str, Any]]:
     ]
 
 
+def unannounced_count(scope: int) -> int:
+    """Orders the poll queued whose latest change no hook announced."""
+    return int(
+        Order.select()
+        .where(
+            (Order.scope == scope)
+            & (Order.found_by_poll == True)  # SQL, not Python
+            & (Order.last_topic == POLL_TOPIC)
+        )
+        .count()
+    )
+
+
+def poll_document(scope: int) -> dict[str, Any]:
+    """The `poll` section of status: the last pass and what the poll found."""
+    last = read_cursor(POLL_CURSOR, {}) or {}
+    found = (
+        Order.select()
+        .where((Order.scope == scope) & (Order.found_by_poll == True))
+        .count()
+    )
+    return {
+        "last_poll_at": iso(last.get("at")),
+        "last_error": last.get("error"),
+        "modified_cursor": last.get("cursor"),
+        "found_by_poll": found,
+        "unannounced": unannounced_count(scope),
+    }
+
+
 def status_document() -> dict[str, Any]:
     """The `tillsync status --json` document."""
     epoch = latest_epoch()
@@ -129,4 +163,5 @@ def status_document() -> dict[str, Any]:
             "remaining": rate.get("remaining"),
         },
         "failures": failures,
+        "poll": poll_document(scope),
     }

@@ -180,3 +180,57 @@ def test_money_from_strings_never_the_float_price():
     o = order()
     o["line_items"][0]["price"] = 999.0  # a wrong display price changes nothing
     assert build_sale(o).lines[0].unit_price == Decimal("10.00000")
+
+
+def test_small_line_taxed_to_the_cent_finds_the_15_percent_tax():
+    from agent.sync.context import SyncContext
+
+    context = SyncContext(
+        epoch=1,
+        scope=1,
+        register_id="r",
+        outlet_id="o",
+        user_id=None,
+        payment_type_id="p",
+        wc_url="https://shop.example",
+        taxes=(("no-tax", Decimal(0)), ("gst", Decimal("0.15"))),
+    )
+    line = build_sale(
+        order(
+            total="4.03",
+            shipping_lines=[],
+            line_items=[
+                {
+                    "id": 1,
+                    "product_id": 10,
+                    "sku": "S",
+                    "name": "Small",
+                    "quantity": 1,
+                    "price": 3.5,
+                    "total": "3.50",
+                    "total_tax": "0.53",
+                }
+            ],
+        )
+    ).lines[0]
+    assert line.tax_rate == Decimal("0.1514")
+    assert context.tax_id_for(line) == "gst"
+    free = build_sale(
+        order(
+            total="0.00",
+            shipping_lines=[],
+            line_items=[
+                {
+                    "id": 2,
+                    "product_id": 11,
+                    "sku": "F",
+                    "name": "Free",
+                    "quantity": 1,
+                    "price": 0,
+                    "total": "0.00",
+                    "total_tax": "0.00",
+                }
+            ],
+        )
+    ).lines[0]
+    assert context.tax_id_for(free) == "no-tax"

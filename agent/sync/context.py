@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from agent.ledger.cursors import read_cursor
 from agent.ledger.models import Epoch
-from agent.sync.mapping import MappingError
+from agent.sync.mapping import MappingError, SaleLine
 
-RATE_TOLERANCE = Decimal("0.0006")  # WooCommerce rounds line tax to the cent
+HALF_CENT = Decimal("0.005")
 
 
 def taxes_cursor(scope: int) -> str:
@@ -45,17 +45,27 @@ class SyncContext:
             taxes=tuple((str(t["id"]), Decimal(str(t["rate"]))) for t in saved),
         )
 
-    def tax_id_for(self, rate: Decimal) -> str:
-        """The POS tax with `rate` (the "No Tax" one for 0); MappingError if none."""
-        best = min(self.taxes, key=lambda t: abs(t[1] - rate), default=None)
-        if best is None or abs(best[1] - rate) > RATE_TOLERANCE:
+    def tax_id_for(self, line: SaleLine) -> str:
+        """The POS tax that reproduces the line's tax to the cent ("No Tax" for 0).
+
+        WooCommerce rounds each line's tax to the cent, so a small line's apparent rate
+        is off (0.53 on 3.50 is 15.14 %): the test is the tax the rate would give, not
+        the rate itself.
+        """
+        total = line.unit_price * line.quantity
+        tax = line.unit_tax * line.quantity
+        tolerance = HALF_CENT * max(1, abs(line.quantity))
+        ranked = sorted(
+            (abs(total * rate - tax), rate, tax_id) for tax_id, rate in self.taxes
+        )
+        if not ranked or ranked[0][0] > tolerance:
             known = ", ".join(_percent(r) for _, r in self.taxes) or "none"
             raise MappingError(
                 "pos_tax_missing",
-                f"a line is taxed at {_percent(rate)} and the POS has no tax with that "
-                f"rate (it has: {known}); add one in Lightspeed, then retry",
+                f"a line is taxed at {_percent(line.tax_rate)} and the POS has no tax "
+                f"with that rate (it has: {known}); add one in Lightspeed, then retry",
             )
-        return best[0]
+        return ranked[0][2]
 
 
 def _percent(rate: Decimal) -> str:

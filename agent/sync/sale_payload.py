@@ -23,7 +23,7 @@ def sale_payload(
             "quantity": line.quantity,
             "price": float(line.unit_price),
             "tax": float(line.unit_tax),
-            "tax_id": context.tax_id_for(line.tax_rate),
+            "tax_id": context.tax_id_for(line),
         }
         for line, product_id in zip(draft.lines, product_ids, strict=True)
     ]

@@ -10,6 +10,8 @@ does, and `tillsync serve` (web + scheduler) on SQLite, with a warm catalogue.
    per window (target ≤ 1).
 2. Under the limit: orders at a steady rate below it; prints hook-to-sale latency
    p50/p95 (target p95 ≤ 1 s, thanks to the wake-up).
+3. The safety-net poll's WooCommerce cost per hour, idle and at 1,000 orders/hour
+   (scripts/bench_poll.py).
 
     .venv/bin/python scripts/bench_push.py [--burst 1400] [--steady-seconds 20]
 """
@@ -35,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from agent.emulators.pos import PosEmulator
 from agent.emulators.woo import WooEmulator
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_poll import print_poll_cost
 
 TOKEN, KEY, SECRET = "bench-token", "ck_bench", "cs_bench"
 HOOK_SECRET = "bench-hook-secret-" + "y" * 24
@@ -214,6 +219,9 @@ def main() -> int:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+    # 3. The safety-net poll's WooCommerce cost (issue 9): never POS budget.
+    print("safety-net poll (WooCommerce requests only):")
+    print_poll_cost()
     return 0
 
 

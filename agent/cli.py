@@ -249,6 +249,14 @@ def status(as_json: bool) -> None:
     rate = document["rate_limit"]
     if rate["limit"] is not None:
         click.echo(f"POS rate limit: {rate['remaining']} of {rate['limit']} left")
+    if document.get("push_stopped"):
+        click.echo(f"pushing stopped: {document['push_stopped']}")
+    poll = document.get("poll") or {}
+    if poll.get("last_poll_at"):
+        click.echo(
+            f"last poll: {poll['last_poll_at']}, orders found only by the poll: "
+            f"{poll.get('unannounced', 0)}"
+        )
     for failure in document["failures"]:
         click.echo(
             f"  order {failure['order_id']}: {failure['reason_code']} — "

@@ -2,7 +2,7 @@
 
 The table `SETTINGS` is the single source: `Settings.load()` reads it, `tillsync status`
 masks the secrets it marks, and the README's settings table is checked against it by
-`tests/test_docs_list_every_setting.py`. Values come from the environment, then from a
+`tests/test_docs_stay_true.py`. Values come from the environment, then from a
 `.env` file in the working directory; the environment wins.
 """
 

@@ -13,6 +13,8 @@ from agent.ledger.epochs import current_scope, latest_epoch
 from agent.ledger.models import FAILED, SENT, STATES, Epoch, Order, Store, rows
 
 RATE_LIMIT_CURSOR = "pos.rate_limit"
+# Why the last push pass stopped early (a refused token, a retired endpoint…), or null.
+PASS_ERROR_CURSOR = "sync.pass_error"
 # The safety-net poll (agent/sync/poll.py) writes its last pass here, and marks the
 # orders it queued with this topic; a later hook overwrites the topic.
 POLL_CURSOR = "woo.poll.last"
@@ -163,5 +165,6 @@ def status_document() -> dict[str, Any]:
             "remaining": rate.get("remaining"),
         },
         "failures": failures,
+        "push_stopped": read_cursor(PASS_ERROR_CURSOR),
         "poll": poll_document(scope),
     }

@@ -17,7 +17,7 @@ import time
 from decimal import Decimal
 
 from agent.ledger.models import CatalogueProduct, ProductLink
-from agent.pos import PosClient, PosProductDeleted
+from agent.pos import PosClient, PosConflict, PosProductDeleted
 from agent.sync.catalogue import Catalogue, fold_sku
 from agent.sync.mapping import SERVICE_NAMES, SERVICE_SKUS, MappingError, SaleLine
 
@@ -113,12 +113,20 @@ class ProductResolver:
         source = None
         if line is not None and (line.wc_variation_id or line.wc_product_id):
             source = f"woo-{line.wc_variation_id or line.wc_product_id}"
-        product_id = self.pos.create_product(
-            name=name[:255] or sku,
-            sku=sku,
-            price_excluding_tax=price,
-            source_id=source,
-        )
+        try:
+            product_id = self.pos.create_product(
+                name=name[:255] or sku,
+                sku=sku,
+                price_excluding_tax=price,
+                source_id=source,
+            )
+        except PosConflict:
+            # Another process (the scheduler, an import) created it a moment ago.
+            self.catalogue.refresh(force=True)
+            live = self.catalogue.by_sku(sku)
+            if not live:
+                raise
+            return str(live[0].pos_product_id)
         CatalogueProduct.insert(
             scope=self.scope,
             pos_product_id=product_id,

@@ -17,7 +17,7 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from agent.ledger.cursors import write_cursor
 from agent.ledger.epochs import open_epoch_now
 from agent.ledger.models import FAILED, PENDING, SENT, Order, Store
 from agent.ledger.queue import claim_batch, renew_leases, settle
-from agent.ledger.report import RATE_LIMIT_CURSOR
+from agent.ledger.report import PASS_ERROR_CURSOR, RATE_LIMIT_CURSOR
 from agent.pos import (
     PosClient,
     PosError,
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 MAX_BACKOFF_SECONDS = 900.0
-PASS_ERROR_CURSOR = "sync.pass_error"
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -91,13 +90,16 @@ class Pusher:
         lease_seconds: float = 60.0,
         status_map: Mapping[str, str] | None = None,
         batch_size: int = BATCH_SIZE,
+        on_push: Callable[[str, float], None] | None = None,
     ) -> None:
+        """`on_push(result, seconds)` hears of every order settled (metrics)."""
         self.pos = pos
         self.woo = woo
         self.wc_url = wc_url
         self.lease_seconds = lease_seconds
         self.status_map = status_map
         self.batch_size = batch_size
+        self.on_push = on_push
         self.owner = worker_id()
         self._catalogues: dict[int, Catalogue] = {}
 
@@ -161,15 +163,8 @@ class Pusher:
                 continue
             started = time.perf_counter()
             changes = self._push_one(order, found.get(order.order_id), pusher, report)
-            if changes is not None:
-                self._settle(order, changes, report)
-                log.info(
-                    "order %s %s%s in %.0f ms",
-                    order.order_id,
-                    changes.get(Order.state, PENDING),
-                    f" sale {order.sale_id}" if order.sale_id else "",
-                    (time.perf_counter() - started) * 1000,
-                )
+            if changes is not None and self._settle(order, changes, report):
+                self._announce(order, changes, time.perf_counter() - started)
 
     def _push_one(
         self,
@@ -235,10 +230,30 @@ class Pusher:
     def _release() -> Changes:
         return {Order.state: PENDING, Order.next_attempt_at: time.time() + 60}
 
+    def _announce(self, order: Order, changes: Changes, seconds: float) -> None:
+        """The one log line per push; its fields also ride along as JSON `extra`."""
+        result = push_result(changes)
+        sale_id = changes.get(Order.sale_id, order.sale_id)
+        log.info(
+            "order %s %s%s in %.0f ms",
+            order.order_id,
+            result,
+            f" sale {sale_id}" if sale_id else "",
+            seconds * 1000,
+            extra={
+                "order_id": order.order_id,
+                "sale_id": sale_id,
+                "result": result,
+                "latency_ms": round(seconds * 1000, 1),
+            },
+        )
+        if self.on_push is not None:
+            self.on_push(result, seconds)
+
     @staticmethod
-    def _settle(order: Order, changes: Changes, report: PassReport) -> None:
+    def _settle(order: Order, changes: Changes, report: PassReport) -> bool:
         if not settle(order, changes):
-            return
+            return False
         state = changes.get(Order.state)
         if state == SENT:
             report.sent += 1
@@ -249,3 +264,13 @@ class Pusher:
             report.retrying += 1
         else:
             report.other += 1
+        return True
+
+
+def push_result(changes: Changes) -> str:
+    """What a push came to, for logs and metrics: the new state, `retrying` for a
+    transient failure, `deferred` when the pass stopped before the order's turn."""
+    state = str(changes.get(Order.state, PENDING))
+    if state != PENDING:
+        return state
+    return "retrying" if changes.get(Order.reason_code) == "retrying" else "deferred"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from agent.ledger.cursors import LedgerRefreshTokenStore
 from agent.pos import BearerToken, OAuthRefresh, PosAuth, PosClient, base_url_for
 from agent.pos.governor import RateGovernor
+from agent.pos.transport import RequestObserver as PosObserver
 from agent.settings import ConfigError, Settings
 from agent.woo import WooClient
+from agent.woo.client import RequestObserver as WooObserver
 
 
 def pos_identity(settings: Settings) -> str:
@@ -39,18 +41,23 @@ def pos_auth(settings: Settings) -> PosAuth:
     )
 
 
-def pos_client(settings: Settings, registers: int = 1) -> PosClient:
-    """The X-Series client for the configured store."""
+def pos_client(
+    settings: Settings, registers: int = 1, observer: PosObserver | None = None
+) -> PosClient:
+    """The X-Series client for the configured store (`observer`: see PosClient)."""
     pos_identity(settings)  # fails first, naming the missing variable
     base = settings.pos_base_url or base_url_for(str(settings.pos_domain_prefix))
     governor = RateGovernor(registers=registers, window=float(settings.pos_rate_window))
-    return PosClient(str(base), pos_auth(settings), governor=governor)
+    return PosClient(
+        str(base), pos_auth(settings), governor=governor, observer=observer
+    )
 
 
-def woo_client(settings: Settings) -> WooClient:
-    """The WooCommerce REST client for the configured store."""
+def woo_client(settings: Settings, observer: WooObserver | None = None) -> WooClient:
+    """The WooCommerce REST client for the configured store (`observer`: see WooClient)."""
     return WooClient(
         settings.require("TILLSYNC_WC_URL"),
         settings.require("TILLSYNC_WC_KEY"),
         settings.require("TILLSYNC_WC_SECRET"),
+        observer=observer,
     )

@@ -15,8 +15,8 @@ import peewee
 from agent.ledger.db import backend
 from agent.ledger.models import (
     ALL_MODELS,
-    CatalogueProduct,
     SCHEMA_V3,
+    CatalogueProduct,
     ProductLink,
     SchemaVersion,
 )

@@ -6,6 +6,8 @@ import logging
 
 from agent.clients import pos_client, woo_client
 from agent.settings import ConfigError, Settings
+from agent.sync.counters import count_pos_request, count_push, count_woo_request
+from agent.sync.poll import POLL_JOB, Poller
 from agent.sync.pusher import PassReport, Pusher
 from agent.sync.scheduler import SyncScheduler
 
@@ -13,12 +15,24 @@ log = logging.getLogger(__name__)
 
 
 def build_pusher(settings: Settings) -> Pusher:
-    """The pusher for the configured POS and WooCommerce; ConfigError if unset."""
+    """The pusher for the configured POS and WooCommerce; ConfigError if unset.
+
+    Its requests and pushes are counted for `GET /metrics` (agent/sync/counters.py).
+    """
     return Pusher(
-        pos_client(settings),
-        woo_client(settings),
+        pos_client(settings, observer=count_pos_request),
+        woo_client(settings, observer=count_woo_request),
         settings.require("TILLSYNC_WC_URL"),
         lease_seconds=float(settings.lease_seconds),
+        status_map=settings.status_map,
+        on_push=count_push,
+    )
+
+
+def build_poller(settings: Settings) -> Poller:
+    """The safety-net poll of the configured WooCommerce; ConfigError if unset."""
+    return Poller(
+        woo_client(settings, observer=count_woo_request),
         status_map=settings.status_map,
     )
 
@@ -39,4 +53,9 @@ def build_scheduler(settings: Settings) -> SyncScheduler:
             return PassReport(stopped=missing)
 
         return SyncScheduler(idle_pass, interval=settings.sync_interval)
-    return SyncScheduler(pusher.run_pass, interval=settings.sync_interval)
+    scheduler = SyncScheduler(pusher.run_pass, interval=settings.sync_interval)
+    if settings.poll_interval > 0:
+        scheduler.add_interval_job(
+            build_poller(settings).run_pass, settings.poll_interval, POLL_JOB
+        )
+    return scheduler

@@ -1,8 +1,10 @@
 """`GET /metrics`: Prometheus text format.
 
-Under `tillsync serve` several gunicorn workers count requests; prometheus-client's
-multiprocess mode (PROMETHEUS_MULTIPROC_DIR, set by `serve`) adds them up. Ledger
-figures are read from the ledger at scrape time, so every process agrees on them.
+Under `tillsync serve` several gunicorn workers count requests and the scheduler process
+counts pushes and POS / WooCommerce requests (agent/sync/counters.py); prometheus-client's
+multiprocess mode (PROMETHEUS_MULTIPROC_DIR, set by `serve` for every child) adds them
+up. Ledger figures (orders per state, sync lag, pending by age, the POS rate-limit
+budget) are read from the ledger at scrape time, so every process agrees on them.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from werkzeug.wrappers import Response
 
+from agent.ledger.cursors import read_cursor
 from agent.ledger.epochs import current_scope
 from agent.ledger.models import STATES, Order, rows
+from agent.ledger.report import POLL_CURSOR, RATE_LIMIT_CURSOR, unannounced_count
+from agent.web.backlog import read_backlog
 
 blueprint = Blueprint("metrics", __name__)
 
@@ -42,7 +47,7 @@ REQUEST_SECONDS = Histogram(
 
 
 class LedgerCollector(Collector):
-    """Orders per state and the age of the oldest pending order, read per scrape."""
+    """Ledger figures, read per scrape: orders per state, lag, backlog, rate budget."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """Yield the ledger gauges."""
@@ -60,16 +65,56 @@ class LedgerCollector(Collector):
         for state, n in counts.items():
             orders.add_metric([state], n)
         yield orders
-        oldest = (
-            Order.select(peewee.fn.MIN(Order.created_at))
-            .where((Order.scope == scope) & (Order.state == "pending"))
-            .scalar()
-        )
+        backlog = read_backlog(time.time())
         lag = GaugeMetricFamily(
-            "tillsync_sync_lag_seconds", "Age of the oldest pending order"
+            "tillsync_sync_lag_seconds",
+            "How long the longest-waiting pending order has waited",
         )
-        lag.add_metric([], max(0.0, time.time() - oldest) if oldest else 0.0)
+        lag.add_metric([], backlog.lag_seconds)
         yield lag
+        by_age = GaugeMetricFamily(
+            "tillsync_pending_orders_by_age",
+            "Pending orders by how long they have waited to be pushed",
+            labels=["age"],
+        )
+        for band, n in backlog.by_age.items():
+            by_age.add_metric([band], n)
+        yield by_age
+        yield from _rate_limit()
+        yield from _poll(scope)
+
+
+def _rate_limit() -> Iterator[GaugeMetricFamily]:
+    """The POS budget as the scheduler last saw it (nothing before the first push)."""
+    rate = read_cursor(RATE_LIMIT_CURSOR, {}) or {}
+    for key, text in (
+        ("limit", "POS requests allowed per rate-limit window"),
+        ("remaining", "POS requests left in the current window, as last seen"),
+    ):
+        value = rate.get(key)
+        if isinstance(value, int | float):
+            gauge = GaugeMetricFamily(f"tillsync_pos_rate_limit_{key}", text)
+            gauge.add_metric([], value)
+            yield gauge
+
+
+def _poll(scope: int) -> Iterator[GaugeMetricFamily]:
+    """What the safety-net poll found that no hook announced, and when it last ran."""
+    # A host should alert when this grows: hooks are being lost on the way.
+    found = GaugeMetricFamily(
+        "tillsync_orders_found_by_poll",
+        "Orders the safety-net poll queued whose latest change no hook announced",
+    )
+    found.add_metric([], unannounced_count(scope))
+    yield found
+    last = read_cursor(POLL_CURSOR, {}) or {}
+    if isinstance(last.get("at"), int | float):
+        polled = GaugeMetricFamily(
+            "tillsync_poll_last_run_timestamp_seconds",
+            "When the safety-net poll last ran (Unix seconds)",
+        )
+        polled.add_metric([], float(last["at"]))
+        yield polled
 
 
 @blueprint.get("/metrics")

@@ -122,6 +122,7 @@ class WordPressSite:
     db_name: str = field(default_factory=lambda: f"tillsync_wp_{uuid.uuid4().hex[:10]}")
     driver_token: str = field(default_factory=lambda: secrets.token_hex(16))
     constants: dict[str, Any] = field(default_factory=dict)
+    plugin_source: Path = PLUGIN_SOURCE
     process: subprocess.Popen | None = None
 
     @property
@@ -181,7 +182,7 @@ class WordPressSite:
         if not with_plugin:
             return
         shutil.copytree(
-            PLUGIN_SOURCE, self.root / "wp-content" / "plugins" / "tillsync-bridge"
+            self.plugin_source, self.root / "wp-content" / "plugins" / "tillsync-bridge"
         )
         self.php(
             f"""

@@ -23,6 +23,8 @@ final class Plugin
     private static ?Plugin $instance = null;
 
     private bool $wooCommerceActive = false;
+    /** @var list<array{0: string, 1: string, 2: callable, 3: int, 4: int}>|null built once, used twice */
+    private ?array $hooks = null;
 
     public readonly string $mainFile;
     public readonly Settings $settings;
@@ -88,6 +90,14 @@ final class Plugin
      * @return list<array{0: string, 1: string, 2: callable, 3: int, 4: int}>
      */
     public function hooks(): array
+    {
+        return $this->hooks ??= $this->hookTable();
+    }
+
+    /**
+     * @return list<array{0: string, 1: string, 2: callable, 3: int, 4: int}>
+     */
+    private function hookTable(): array
     {
         $basename = plugin_basename($this->mainFile);
         $capture = $this->capture;

@@ -10,6 +10,9 @@ namespace Tillsync\Bridge;
 
 final class Sender
 {
+    /** Fired right before the response is handed to the visitor early (PHP-FPM); what follows costs the worker. */
+    public const FINISHING_RESPONSE_ACTION = 'tillsync_bridge_finishing_response';
+
     public function __construct(
         private Capture $capture,
         private Sidecar $sidecar,
@@ -20,13 +23,14 @@ final class Sender
     }
 
     /**
-     * shutdown: one event per order touched in this request.
+     * shutdown: one event per order touched in this request, kept or sent after the response.
      */
     public function onShutdown(): void
     {
         if ($this->capture->isEmpty()) {
             return;
         }
+        $this->finishResponse();
         $this->deliver($this->capture->takeEvents());
     }
 
@@ -39,10 +43,6 @@ final class Sender
     {
         if ($events === []) {
             return;
-        }
-        if (function_exists('fastcgi_finish_request')) {
-            // Under PHP-FPM the customer gets the page now; the writes and HTTP below come after.
-            fastcgi_finish_request();
         }
         if ($this->breaker->isOpen()) {
             // A dead sidecar must not cost a checkout anything: straight to the outbox, no HTTP.
@@ -73,6 +73,21 @@ final class Sender
                 continue;
             }
             $this->keep($event, $answer->error, 1, time() + Outbox::backoff(1));
+        }
+    }
+
+    /**
+     * Under PHP-FPM, hands the visitor the response now: the outbox write and the HTTP call
+     * below then cost the worker, not the checkout. The PHP process goes on until they are
+     * done, so every event is still sent or kept before the request ends.
+     */
+    private function finishResponse(): void
+    {
+        // The visitor may close the connection now; the events must be kept all the same.
+        ignore_user_abort(true);
+        if (function_exists('fastcgi_finish_request')) {
+            do_action(self::FINISHING_RESPONSE_ACTION);
+            fastcgi_finish_request();
         }
     }
 

@@ -17,11 +17,14 @@ final class Settings
     public const DEFAULT_URL = 'http://127.0.0.1:8787';
     public const MIN_SECRET_LENGTH = 16;
 
+    private bool $primed = false;
+
     /**
      * The sidecar's base URL, without a trailing slash; a wp-config constant wins.
      */
     public function sidecarUrl(): string
     {
+        $this->prime();
         $url = $this->urlSetByHost()
             ? (string) constant(self::URL_CONSTANT)
             : (string) get_option(self::URL_OPTION, '');
@@ -34,10 +37,47 @@ final class Settings
      */
     public function secret(): string
     {
+        $this->prime();
         if ($this->secretSetByHost()) {
             return trim((string) constant(self::SECRET_CONSTANT));
         }
         return trim((string) get_option(self::SECRET_OPTION, ''));
+    }
+
+    /**
+     * Reads both options in one query, once per request, into WordPress' option cache.
+     *
+     * They are not autoloaded (the secret should not ride along on every page), so each would
+     * cost its own query on the request that sends an event. get_option() still does the
+     * reading, with its filters; this only fills the cache it reads from.
+     */
+    public function prime(): void
+    {
+        global $wpdb;
+        if ($this->primed) {
+            return;
+        }
+        $this->primed = true;
+        if ($this->urlSetByHost() || $this->secretSetByHost()) {
+            return;
+        }
+        $cached = wp_load_alloptions() + (array) wp_cache_get('notoptions', 'options');
+        $names = [];
+        foreach ([self::URL_OPTION, self::SECRET_OPTION] as $name) {
+            if (!isset($cached[$name]) && wp_cache_get($name, 'options') === false) {
+                $names[] = $name;
+            }
+        }
+        if (count($names) < 2) {
+            return;
+        }
+        $rows = $wpdb->get_results($wpdb->prepare(
+            "SELECT option_name, option_value FROM {$wpdb->options} WHERE option_name IN (%s, %s)",
+            ...$names
+        ));
+        foreach ((array) $rows as $row) {
+            wp_cache_add($row->option_name, $row->option_value, 'options');
+        }
     }
 
     public function urlSetByHost(): bool

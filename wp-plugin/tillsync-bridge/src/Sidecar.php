@@ -20,10 +20,25 @@ final class Sidecar
 
     /**
      * POST /hooks/woocommerce with an event body (a fresh signature each time it is sent).
+     *
+     * Every order-creating request makes this call: a loopback sidecar gets the lean curl
+     * path, anything else wp_remote_post() (LoopbackHttp says why).
      */
     public function postHook(string $body): SidecarResponse
     {
-        return $this->request('POST', '/hooks/woocommerce', $body, self::HOOK_TIMEOUT);
+        $this->settings->prime();
+        $url = $this->settings->sidecarUrl() . '/hooks/woocommerce';
+        if (!LoopbackHttp::handles($url)) {
+            return $this->request('POST', '/hooks/woocommerce', $body, self::HOOK_TIMEOUT);
+        }
+        $secret = $this->settings->secret();
+        if ($secret === '') {
+            return self::noSecret();
+        }
+        $headers = Signer::headers($secret, $body, time()) + ['Content-Type' => 'application/json'];
+        return SidecarResponse::fromHttp(
+            LoopbackHttp::post($url, $headers, $body, self::HOOK_TIMEOUT, self::userAgent())
+        );
     }
 
     /**
@@ -58,19 +73,14 @@ final class Sidecar
     {
         $secret = $this->settings->secret();
         if ($secret === '') {
-            return SidecarResponse::notSent(
-                __(
-                    'No hook secret is set, so nothing can be signed. Enter it on the Tillsync settings page.',
-                    'tillsync-bridge'
-                )
-            );
+            return self::noSecret();
         }
         $headers = Signer::headers($secret, $body, time());
         $args = [
             'method' => $method,
             'timeout' => $timeout,
             'redirection' => 0,
-            'user-agent' => 'TillsyncBridge/' . Plugin::VERSION,
+            'user-agent' => self::userAgent(),
             'headers' => $headers,
         ];
         $url = $this->settings->sidecarUrl() . $path;
@@ -81,5 +91,20 @@ final class Sidecar
             return SidecarResponse::fromHttp(wp_remote_post($url, $args));
         }
         return SidecarResponse::fromHttp(wp_remote_get($url, $args));
+    }
+
+    private static function userAgent(): string
+    {
+        return 'TillsyncBridge/' . Plugin::VERSION;
+    }
+
+    private static function noSecret(): SidecarResponse
+    {
+        return SidecarResponse::notSent(
+            __(
+                'No hook secret is set, so nothing can be signed. Enter it on the Tillsync settings page.',
+                'tillsync-bridge'
+            )
+        );
     }
 }

@@ -1,20 +1,20 @@
 <?php
 
 /**
- * Class loader for the Tillsync\Bridge namespace (PSR-4, rooted at this folder).
+ * Class loader for the Tillsync\Bridge namespace, from the fixed map in classmap.php.
  */
 
 declare(strict_types=1);
 
-spl_autoload_register(
-    static function (string $class): void {
-        $prefix = 'Tillsync\\Bridge\\';
-        if (strncmp($class, $prefix, strlen($prefix)) !== 0) {
-            return;
+// A closure keeps $map out of the global scope this file is included in.
+(static function (): void {
+    /** @var array<string, string> $map */
+    $map = require __DIR__ . '/classmap.php';
+    spl_autoload_register(
+        static function (string $class) use ($map): void {
+            if (isset($map[$class])) {
+                require __DIR__ . '/' . $map[$class];
+            }
         }
-        $file = __DIR__ . '/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
-        if (is_readable($file)) {
-            require $file;
-        }
-    }
-);
+    );
+})();

@@ -21,6 +21,22 @@ final class SenderDeliversOrKeepsTest extends PluginTestCase
         $this->assertFalse($this->plugin()->breaker->isOpen());
     }
 
+    public function testDeliveryGoesOnWhenTheVisitorHasLeft(): void
+    {
+        $previous = ignore_user_abort(false);
+        try {
+            $this->newOrder()->save();
+
+            $this->plugin()->sender->onShutdown();
+
+            // A closed browser tab must not abort PHP between the response and the outbox write.
+            $this->assertSame(1, ignore_user_abort());
+            $this->assertCount(1, $this->requests);
+        } finally {
+            ignore_user_abort((bool) $previous);
+        }
+    }
+
     public function testNothingCapturedMeansNoRequest(): void
     {
         $this->plugin()->sender->onShutdown();

@@ -1,0 +1,343 @@
+"""`restore-stock`: put POS stock back after an import.
+
+- `undo-import` (default) adds back exactly what the import's sales took from their
+  outlet, summed from the sales the ledger recorded (each revision's lines, at the
+  outlet of the register it was sent to). In-store sales made meanwhile stay deducted,
+  so the result is right even when the shop kept selling during the import.
+- `snapshot` sets every level the backup saw back to that level (products created
+  since are left alone).
+
+Only levels that change are written, each through the 2.1 absolute-set endpoint with a
+read of that product right before (POS-API.md: read-then-write). The plan is saved in
+the ledger first and each level is written ahead (what was read, what will be set), so
+a killed restore resumes without adding anything twice: a level found at its target is
+done, one whose inventory version did not move was never written, and one that moved
+both ways is left for a human and listed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from agent.history.snapshot import read_levels
+from agent.ledger.db import ledger_db
+from agent.ledger.models import (
+    PENDING,
+    Backup,
+    BackupInventory,
+    BackupProduct,
+    CatalogueProduct,
+    Epoch,
+    HistoryImport,
+    ImportedOrder,
+    Order,
+    StockRestore,
+    StockRestoreItem,
+    rows,
+)
+from agent.ledger.report import iso
+from agent.pos import PosClient, PosNotFound
+
+UNDO_IMPORT = "undo-import"
+SNAPSHOT = "snapshot"
+MODES = (UNDO_IMPORT, SNAPSHOT)
+POS_CLOSED = "CLOSED"
+
+# Item outcomes.
+WRITTEN = "written"
+UNCHANGED = "unchanged"
+GONE = "deleted"  # the POS product was deleted since: nothing to set
+UNCERTAIN = "check_by_hand"
+
+Key = tuple[str, str]  # (POS product id, outlet id)
+
+
+class RestoreError(Exception):
+    """A restore that cannot go on; the message says what to do."""
+
+
+@dataclass
+class RestoreLine:
+    """One level: what it is now, what it becomes, and (after a run) what happened."""
+
+    pos_product_id: str
+    outlet_id: str
+    name: str
+    sku: str | None
+    now: Decimal
+    after: Decimal
+    outcome: str | None = None
+
+
+def _imports_of(backup: Backup) -> list[int]:
+    return [
+        i.id for i in HistoryImport.select().where(HistoryImport.backup == backup.id)
+    ]
+
+
+def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
+    """What the import(s) that took `backup` deducted, per (product, outlet)."""
+    imports = _imports_of(backup)
+    if not imports:
+        raise RestoreError(
+            f"backup {backup.id} was not taken by an import ({backup.purpose}): "
+            "`--mode snapshot` sets the levels it saw"
+        )
+    join_on = (Order.scope == ImportedOrder.scope) & (
+        Order.order_id == ImportedOrder.order_id
+    )
+    mine = ImportedOrder.history_import.in_(imports)
+    waiting = (
+        ImportedOrder.select()
+        .join(Order, on=join_on)
+        .where(mine & (Order.state == PENDING))
+    ).count()
+    if waiting:
+        raise RestoreError(
+            f"{waiting} imported orders are still queued, and their sales would take "
+            "stock after the restore: let them finish (`tillsync sync --once`), then "
+            "run this again"
+        )
+    outlets = {e.id: e.outlet_id for e in Epoch.select(Epoch.id, Epoch.outlet_id)}
+    sold = (
+        ImportedOrder.select(Order.sale_payload, Order.epoch_sent)
+        .join(Order, on=join_on)
+        .where(
+            mine
+            & (ImportedOrder.recovered == False)  # SQL, not Python
+            & (Order.sale_status == POS_CLOSED)
+            # A sale made before the backup moved stock the backup already lacked.
+            & (Order.sent_at >= backup.taken_at)
+            & Order.sale_payload.is_null(False)
+        )
+    )
+    changes: dict[Key, Decimal] = {}
+    for payload_text, epoch_id in rows(sold):
+        outlet = outlets.get(epoch_id) or backup.outlet_id
+        if outlet is None:
+            continue
+        payload = json.loads(payload_text)
+        for line in payload.get("register_sale_products") or []:
+            key = (str(line["product_id"]), outlet)
+            changes[key] = changes.get(key, Decimal(0)) + Decimal(str(line["quantity"]))
+    return {key: amount for key, amount in changes.items() if amount}
+
+
+def snapshot_targets(backup: Backup) -> dict[Key, Decimal]:
+    """Every level the backup saw, for products that were not deleted then."""
+    if not backup.products:
+        raise RestoreError(
+            f"backup {backup.id} holds no POS stock ({backup.purpose}): nothing to "
+            "set back; `--mode undo-import` adds back what its import took"
+        )
+    deleted = {
+        pid
+        for (pid,) in rows(
+            BackupProduct.select(BackupProduct.pos_product_id).where(
+                (BackupProduct.backup == backup.id)
+                & (BackupProduct.deleted == True)  # SQL
+            )
+        )
+    }
+    levels = BackupInventory.select(
+        BackupInventory.pos_product_id, BackupInventory.outlet_id, BackupInventory.level
+    ).where(BackupInventory.backup == backup.id)
+    return {
+        (pid, outlet): Decimal(level)
+        for pid, outlet, level in rows(levels)
+        if pid not in deleted
+    }
+
+
+def _names(backup: Backup, product_ids: set[str]) -> dict[str, tuple[str, str | None]]:
+    found: dict[str, tuple[str, str | None]] = {}
+    ids = sorted(product_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for pid, name, sku in rows(
+            CatalogueProduct.select(
+                CatalogueProduct.pos_product_id,
+                CatalogueProduct.name,
+                CatalogueProduct.sku,
+            ).where(CatalogueProduct.pos_product_id.in_(chunk))
+        ):
+            found[pid] = (name, sku)
+        for pid, name, sku in rows(
+            BackupProduct.select(
+                BackupProduct.pos_product_id, BackupProduct.name, BackupProduct.sku
+            ).where(
+                (BackupProduct.backup == backup.id)
+                & BackupProduct.pos_product_id.in_(chunk)
+            )
+        ):
+            found[pid] = (name, sku)
+    return found
+
+
+def plan_restore(
+    pos: PosClient, backup: Backup, mode: str
+) -> tuple[list[RestoreLine], dict[Key, Decimal]]:
+    """The per-product diff (read-only), and each level's change or target."""
+    if mode == UNDO_IMPORT:
+        finished = _finished_undo(backup)
+        if finished is not None:
+            raise RestoreError(
+                f"the import of backup {backup.id} was already undone "
+                f"({iso(finished.finished_at)}): doing it again would add the stock "
+                "twice"
+            )
+        changes = undo_import_changes(backup)
+    else:
+        changes = snapshot_targets(backup)
+    current: dict[Key, Decimal] = {}
+    for page in read_levels(pos):
+        for product_id, outlet, level in page:
+            current[(product_id, outlet)] = level
+    names = _names(backup, {pid for pid, _ in changes})
+    lines = []
+    for key, change in changes.items():
+        now = current.get(key, Decimal(0))
+        after = now + change if mode == UNDO_IMPORT else change
+        if after == now:
+            continue
+        name, sku = names.get(key[0], (key[0], None))
+        lines.append(RestoreLine(key[0], key[1], name, sku, now, after))
+    lines.sort(key=lambda line: (line.name, line.pos_product_id, line.outlet_id))
+    return lines, changes
+
+
+def _finished_undo(backup: Backup) -> StockRestore | None:
+    return (
+        StockRestore.select()
+        .where(
+            (StockRestore.backup == backup.id)
+            & (StockRestore.mode == UNDO_IMPORT)
+            & StockRestore.finished_at.is_null(False)
+        )
+        .first()
+    )
+
+
+def unfinished_restore(backup: Backup, mode: str) -> StockRestore | None:
+    """An interrupted restore of this backup and mode: it must be finished first,
+    never planned again (undo-import would add its stock twice)."""
+    return (
+        StockRestore.select()
+        .where(
+            (StockRestore.backup == backup.id)
+            & (StockRestore.mode == mode)
+            & StockRestore.finished_at.is_null()
+        )
+        .order_by(StockRestore.id.desc())
+        .first()
+    )
+
+
+def remaining_items(restore: StockRestore) -> list[StockRestoreItem]:
+    """The levels an interrupted restore has not written yet."""
+    return list(
+        StockRestoreItem.select().where(
+            (StockRestoreItem.restore == restore.id)
+            & StockRestoreItem.done_at.is_null()
+        )
+    )
+
+
+def start_restore(
+    backup: Backup, mode: str, lines: list[RestoreLine], changes: dict[Key, Decimal]
+) -> StockRestore:
+    """A new restore whose items (the levels that change) are saved in one
+    transaction before anything is written."""
+    with ledger_db.atomic():
+        restore = StockRestore.create(
+            backup=backup.id, mode=mode, started_at=time.time()
+        )
+        items = [
+            {
+                StockRestoreItem.restore: restore.id,
+                StockRestoreItem.pos_product_id: line.pos_product_id,
+                StockRestoreItem.outlet_id: line.outlet_id,
+                StockRestoreItem.change: str(
+                    changes[(line.pos_product_id, line.outlet_id)]
+                ),
+            }
+            for line in lines
+        ]
+        for start in range(0, len(items), 200):
+            StockRestoreItem.insert_many(items[start : start + 200]).execute()
+    return restore
+
+
+def apply_restore(
+    pos: PosClient,
+    restore: StockRestore,
+    on_item: Callable[[int, int], None] | None = None,
+) -> dict[Key, str]:
+    """Write every level not done yet (read right before each write); outcomes."""
+    outcomes: dict[Key, str] = {}
+    items = list(
+        StockRestoreItem.select()
+        .where(StockRestoreItem.restore == restore.id)
+        .order_by(StockRestoreItem.id)
+    )
+    for index, item in enumerate(items, start=1):
+        key = (item.pos_product_id, item.outlet_id)
+        if item.done_at is None:
+            _apply_item(pos, restore.mode, item)
+        outcomes[key] = str(item.outcome)
+        if on_item is not None:
+            on_item(index, len(items))
+    restore.finished_at = time.time()
+    restore.save()
+    return outcomes
+
+
+def _apply_item(pos: PosClient, mode: str, item: StockRestoreItem) -> None:
+    try:
+        level, version = _read(pos, item.pos_product_id, item.outlet_id)
+    except PosNotFound:
+        _done(item, GONE)
+        return
+    if mode == UNDO_IMPORT and item.target is not None:
+        # Written ahead, then interrupted: did the write land? (A snapshot level is
+        # absolute: setting it again is always right.)
+        if level == Decimal(item.target):
+            _done(item, WRITTEN)
+            return
+        if version is None or version != item.read_version:
+            _done(item, UNCERTAIN)
+            return
+    change = Decimal(item.change)
+    target = level + change if mode == UNDO_IMPORT else change
+    if target == level:
+        _done(item, UNCHANGED)
+        return
+    item.read_level = str(level)
+    item.read_version = version
+    item.target = str(target)
+    item.save()
+    try:
+        pos.set_inventory(item.pos_product_id, item.outlet_id, target)
+    except PosNotFound:
+        _done(item, GONE)
+        return
+    _done(item, WRITTEN)
+
+
+def _read(
+    pos: PosClient, product_id: str, outlet_id: str
+) -> tuple[Decimal, int | None]:
+    for row in pos.product_inventory(product_id):
+        if row.outlet_id == outlet_id:
+            return row.level, row.version
+    return Decimal(0), None
+
+
+def _done(item: StockRestoreItem, outcome: str) -> None:
+    item.outcome = outcome
+    item.done_at = time.time()
+    item.save()

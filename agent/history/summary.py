@@ -1,0 +1,236 @@
+"""What the merchant reads: the dry run's plan, and the summary after a real import.
+
+Failures come with their reason, deleted POS products first: they are the ones a
+merchant must act on in Lightspeed before `tillsync retry --failed` can help.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from agent.history.plan import (
+    ALREADY_QUEUED,
+    ALREADY_SENT,
+    CREATE,
+    DELETED,
+    LINK,
+    LINKED,
+    MISSING,
+    QUEUE,
+    RECOVER,
+    ImportPlan,
+    ProductDecision,
+)
+from agent.history.woo_overwrite import OverwriteReport, new_values
+from agent.ledger.models import FAILED, HistoryImport, ImportedOrder, Order, rows
+
+LIST_LIMIT = 50
+DELETED_PRODUCT = "pos_product_deleted"
+
+
+@dataclass
+class ImportOutcome:
+    """Where the import's orders stand in the ledger."""
+
+    import_id: int
+    backup_id: int | None
+    queued: int = 0
+    recovered: int = 0
+    by_state: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[int, str, str]] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        """How many of the import's orders failed."""
+        return self.by_state.get(FAILED, 0)
+
+
+def import_outcome(
+    history_import: HistoryImport, limit: int = LIST_LIMIT
+) -> ImportOutcome:
+    """Counts per state, and the failures (deleted POS products first)."""
+    join_on = (Order.scope == ImportedOrder.scope) & (
+        Order.order_id == ImportedOrder.order_id
+    )
+    mine = ImportedOrder.history_import == history_import.id
+    outcome = ImportOutcome(history_import.id, history_import.backup_id)
+    states = (
+        ImportedOrder.select(Order.state, ImportedOrder.recovered)
+        .join(Order, on=join_on)
+        .where(mine)
+    )
+    for state, recovered in rows(states):
+        outcome.queued += 1
+        outcome.by_state[str(state)] += 1
+        outcome.recovered += 1 if recovered else 0
+    failed = (
+        ImportedOrder.select(Order.order_id, Order.reason_code, Order.reason)
+        .join(Order, on=join_on)
+        .where(mine & (Order.state == FAILED))
+    )
+    deleted_first = failed.where(Order.reason_code == DELETED_PRODUCT).order_by(
+        Order.order_id
+    )
+    others = failed.where(Order.reason_code != DELETED_PRODUCT).order_by(
+        Order.reason_code, Order.order_id
+    )
+    for query in (deleted_first, others):
+        room = limit - len(outcome.failures)
+        if room > 0:
+            outcome.failures.extend(
+                (int(o), str(c or ""), str(r or ""))
+                for o, c, r in rows(query.limit(room))
+            )
+    return outcome
+
+
+# -- text ---------------------------------------------------------------------------
+
+
+def _counts(counter: Counter[str]) -> str:
+    return (
+        ", ".join(f"{name} {count}" for name, count in counter.most_common()) or "none"
+    )
+
+
+def _product(decision: ProductDecision) -> str:
+    wc_id = decision.wc_variation_id or decision.wc_product_id
+    return f"“{decision.name}” (SKU {decision.sku or 'none'}, WooCommerce #{wc_id})"
+
+
+def _listed(items: list[str], limit: int = LIST_LIMIT) -> list[str]:
+    shown = [f"    {item}" for item in items[:limit]]
+    if len(items) > limit:
+        shown.append(f"    … and {len(items) - limit} more")
+    return shown
+
+
+def _level(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def plan_lines(
+    plan: ImportPlan,
+    woo_values: dict[tuple[int, int], dict[str, Any]],
+    describe_window: str,
+) -> list[str]:
+    """The dry run's report: orders by status, products, stock change per product."""
+    actions = plan.by_action
+    refused = sum(plan.orders_refused.values())
+    lines = [
+        f"{plan.orders_seen} {describe_window}",
+        f"  by WooCommerce status: {_counts(plan.by_status)}",
+        (
+            f"  to queue for the push path: {actions[QUEUE]}; already sent, left as "
+            f"they are: {actions[ALREADY_SENT]}; their sale is already in the POS "
+            f"(lost ledger), recorded without a new sale: {actions[RECOVER]}"
+        ),
+        f"  sales the push would create: {plan.sales_to_create}; orders that would "
+        f"fail: {refused}" + (f" ({_counts(plan.orders_refused)})" if refused else ""),
+    ]
+    if actions[ALREADY_QUEUED]:
+        lines.append(f"  queued by the interrupted import: {actions[ALREADY_QUEUED]}")
+    lines.append("Products of the sales to create:")
+    include_tax = bool(plan.prices_include_tax)
+    overwrites = []
+    for decision in plan.products_by_action(LINK):
+        assert decision.pos_product_id is not None
+        before = woo_values.get(decision.key, {})
+        after = new_values(
+            plan.snapshot,
+            decision.pos_product_id,
+            plan.outlet_id,
+            include_tax,
+            bool(decision.wc_variation_id),
+        )
+        changes = [
+            f"{name} {before.get(name)!s} → {after[name]!s}"
+            for name in ("name", "regular_price", "stock_quantity", "manage_stock")
+            if name in after and str(before.get(name)) != str(after[name])
+        ]
+        overwrites.append(
+            f"{_product(decision)} ↔ POS “{decision.pos_name}”: "
+            + ("; ".join(changes) or "already equal")
+        )
+    sections = [
+        (
+            "linked by SKU now; WooCommerce takes the POS name, price and stock",
+            overwrites,
+        ),
+        (
+            "created in the POS by the push (no POS product has their SKU)",
+            [_product(d) for d in plan.products_by_action(CREATE)],
+        ),
+        (
+            "deleted in the POS: their orders will fail",
+            [
+                f"{_product(d)} → POS “{d.pos_name}” ({d.pos_product_id})"
+                for d in plan.products_by_action(DELETED)
+            ],
+        ),
+        (
+            "no product any more in WooCommerce: their orders will fail",
+            [_product(d) for d in plan.products_by_action(MISSING)],
+        ),
+    ]
+    for title, items in sections:
+        if items:
+            lines.append(f"  {title} ({len(items)}):")
+            lines.extend(_listed(items))
+    linked = len(plan.products_by_action(LINKED))
+    if linked:
+        lines.append(f"  already linked, unchanged: {linked}")
+    stock = plan.stock_changes()
+    lines.append(f"Stock change at the register's outlet ({plan.outlet_id}):")
+    if not stock:
+        lines.append("    none")
+    lines.extend(
+        _listed(
+            [
+                f"{d.pos_name or d.name} (SKU {d.sku or 'none'}"
+                + ("" if d.pos_product_id else ", new product")
+                + f"): {_level(now)} → {_level(after)} (−{d.quantity})"
+                for d, now, after in stock
+            ]
+        )
+    )
+    return lines
+
+
+def outcome_lines(
+    outcome: ImportOutcome, plan: ImportPlan, overwrites: OverwriteReport
+) -> list[str]:
+    """The summary after a real import."""
+    lines = [
+        (
+            f"Import {outcome.import_id}: {plan.orders_seen} orders read, "
+            f"{outcome.queued} queued ({outcome.recovered} already in the POS)"
+        ),
+        f"  by WooCommerce status: {_counts(plan.by_status)}",
+        f"  now: {_counts(outcome.by_state)}",
+        f"  WooCommerce products overwritten with POS values: {overwrites.overwritten}",
+    ]
+    for wc_id, why in sorted(overwrites.refused.items())[:LIST_LIMIT]:
+        lines.append(f"    WooCommerce #{wc_id} not overwritten: {why}")
+    if outcome.failures:
+        lines.append(f"Failed orders ({outcome.failed}), deleted POS products first:")
+        lines.extend(
+            _listed(
+                [
+                    f"#{order_id} {code}: {reason}"
+                    for order_id, code, reason in outcome.failures
+                ]
+            )
+        )
+        lines.append(
+            "  Fix them in Lightspeed or WooCommerce, then `tillsync retry --failed`."
+        )
+    if outcome.backup_id is not None:
+        lines.append(
+            f"Stock: `tillsync restore-stock {outcome.backup_id}` adds back what the "
+            "imported sales took from the outlet (`--dry-run` shows it first)."
+        )
+    return lines

@@ -1,0 +1,35 @@
+<?php
+
+/**
+ * Every class of the plugin and its file, relative to this folder.
+ *
+ * A fixed map instead of probing the disk: the loader runs on every request, and an
+ * is_readable() per class was a measurable part of what the plugin cost a checkout.
+ * tests/wordpress checks that this map and the files agree.
+ */
+
+declare(strict_types=1);
+
+namespace Tillsync\Bridge;
+
+return [
+    Admin\Notices::class => 'Admin/Notices.php',
+    Admin\OrderBox::class => 'Admin/OrderBox.php',
+    Admin\OrderColumn::class => 'Admin/OrderColumn.php',
+    Admin\SettingsPage::class => 'Admin/SettingsPage.php',
+    Admin\StateLabels::class => 'Admin/StateLabels.php',
+    Admin\StatusPanel::class => 'Admin/StatusPanel.php',
+    Breaker::class => 'Breaker.php',
+    Capture::class => 'Capture.php',
+    Event::class => 'Event.php',
+    Installer::class => 'Installer.php',
+    LoopbackHttp::class => 'LoopbackHttp.php',
+    Outbox::class => 'Outbox.php',
+    OutboxDrain::class => 'OutboxDrain.php',
+    Plugin::class => 'Plugin.php',
+    Sender::class => 'Sender.php',
+    Settings::class => 'Settings.php',
+    Sidecar::class => 'Sidecar.php',
+    SidecarResponse::class => 'SidecarResponse.php',
+    Signer::class => 'Signer.php',
+];

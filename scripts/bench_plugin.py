@@ -16,14 +16,20 @@ under two servers:
   the plugin finishes the response first, then keeps or sends its events.
 
 For each, two in-process figures, p50/p95: what the visitor waits for (the plugin's time
-before the response is complete) and the total the plugin adds (the worker's time, the part
-after the response included). And one figure seen from outside: the whole request's
+before the response is handed over) and the total the plugin adds (the worker's time, the
+part after the response included). And one figure seen from outside: the whole request's
 median with the plugin and without it (requests alternate, so a growing database weighs on
 both alike), up to the end of the response for the visitor.
 
+`--compare DIR` measures another version of the plugin side by side (its own site, sidecar
+and PHP-FPM pool), request by request in turn with this one, so that a busy machine weighs
+on both alike. For the PHP-FPM split, that version must fire the
+`tillsync_bridge_finishing_response` action right before fastcgi_finish_request(); without
+it, all its time counts as the visitor's.
+
 Every event is checked at the end: all in the sidecar's ledger, or all in the outbox.
 
-Usage: .venv/bin/python scripts/bench_plugin.py [--requests N] [--warmup N] [--plugin DIR]
+Usage: .venv/bin/python scripts/bench_plugin.py [--requests N] [--warmup N] [--compare DIR]
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -51,8 +58,9 @@ from wp_site import PLUGIN_SOURCE, TEST_MU_PLUGINS, WordPressSite
 
 TARGETS_MS = {"sidecar up": 3.5, "breaker open": 1.0}
 PLUGIN_OFF = {"X-Bench-Plugin": "off"}
+SERVERS = ("php -S", "php-fpm")
 
-# One checkout through a server: (plugin on?) -> (order id, seconds the visitor waited).
+# One checkout: (plugin on?) -> (order id, milliseconds until the visitor had the response).
 Checkout = Callable[[bool], tuple[int, float]]
 
 
@@ -63,103 +71,129 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[rank]
 
 
-def builtin_server_checkout(site: WordPressSite) -> Checkout:
-    """Checkouts through PHP's built-in server, timed by the client."""
-    session = requests.Session()
+@dataclass
+class Variant:
+    """One version of the plugin on its own site, sidecar and PHP-FPM pool."""
 
-    def checkout(plugin: bool) -> tuple[int, float]:
-        started = time.perf_counter()
-        answer = session.get(
-            f"{site.url}/",
-            params={"tillsync_test": "checkout", "token": site.driver_token},
-            headers={} if plugin else PLUGIN_OFF,
-            timeout=30,
-        )
-        seconds = time.perf_counter() - started
-        answer.raise_for_status()
-        return int(answer.json()["order_id"]), seconds
+    name: str
+    site: WordPressSite
+    sidecar: SidecarProcess
+    fpm: PhpFpm
+    sent: list[int] = field(default_factory=list)
+    session: requests.Session = field(default_factory=requests.Session)
 
-    return checkout
+    def start(self) -> None:
+        """Build the site, start its servers and its sidecar."""
+        self.site.build(mu_plugins=(*TEST_MU_PLUGINS, "tillsync-bench-timer.php"))
+        self.site.start(php_args=["-d", "opcache.enable_cli=1"])
+        self.fpm.start()
+        self.sidecar.start()
+        self.site.configure_sidecar(self.sidecar.url, self.sidecar.secret)
+
+    def stop(self) -> None:
+        """Stop everything and drop the database."""
+        self.fpm.stop()
+        self.sidecar.stop()
+        self.site.destroy()
+
+    def checkout(self, server: str) -> Checkout:
+        """Checkouts through one server, timed to the end of the response."""
+        query = {"tillsync_test": "checkout", "token": self.site.driver_token}
+
+        def builtin(plugin: bool) -> tuple[int, float]:
+            started = time.perf_counter()
+            answer = self.session.get(
+                f"{self.site.url}/",
+                params=query,
+                headers={} if plugin else PLUGIN_OFF,
+                timeout=30,
+            )
+            seconds = time.perf_counter() - started
+            answer.raise_for_status()
+            return int(answer.json()["order_id"]), seconds * 1000
+
+        def fpm(plugin: bool) -> tuple[int, float]:
+            # Timed to FCGI_END_REQUEST: when nginx would finish the visitor's response.
+            answer = self.fpm.get("/", query, headers={} if plugin else PLUGIN_OFF)
+            if answer.status != 200:
+                raise AssertionError(f"checkout: {answer.status} {answer.text()}")
+            return int(json.loads(answer.body)["order_id"]), answer.seconds * 1000
+
+        return builtin if server == "php -S" else fpm
 
 
-def fpm_checkout(site: WordPressSite, fpm: PhpFpm) -> Checkout:
-    """Checkouts through PHP-FPM, timed to FCGI_END_REQUEST (the end of the response)."""
+@dataclass
+class Measured:
+    """What one variant on one server gave in one situation."""
 
-    def checkout(plugin: bool) -> tuple[int, float]:
-        answer = fpm.get(
-            "/",
-            {"tillsync_test": "checkout", "token": site.driver_token},
-            headers={} if plugin else PLUGIN_OFF,
-        )
-        if answer.status != 200:
-            raise AssertionError(f"checkout failed: {answer.status} {answer.text()}")
-        return int(json.loads(answer.body)["order_id"]), answer.seconds
-
-    return checkout
+    rows: list[dict] = field(default_factory=list)
+    with_plugin_ms: list[float] = field(default_factory=list)
+    without_plugin_ms: list[float] = field(default_factory=list)
 
 
-def run(checkout: Checkout, timer: TextIO, count: int) -> dict:
-    """`count` checkouts with the plugin, each followed by one without; timer lines + times.
+def measure(
+    variants: list[Variant], timer: TextIO, count: int
+) -> dict[tuple[str, str], Measured]:
+    """`count` rounds; in each, every variant and server: a checkout with, one without.
 
     Each request's timer line comes through a FIFO, written at the very end of the request:
     reading it blocks (without spinning) until the request has ended entirely. Under PHP-FPM
     the worker goes on after the response; starting the next checkout before then would run
     the two side by side on two cores and charge one's time to the other.
     """
-    rows: list[dict] = []
-    with_plugin, without, orders = [], [], []
+    results = {(v.name, s): Measured() for v in variants for s in SERVERS}
     for _ in range(count):
-        order_id, seconds = checkout(True)
-        rows.append(json.loads(timer.readline()))
-        orders.append(order_id)
-        with_plugin.append(seconds * 1000)
-        without.append(checkout(False)[1] * 1000)
-        assert not json.loads(timer.readline())["plugin"]
-    assert all(r["plugin"] for r in rows)
-    return {
-        "rows": rows,
-        "client_with_ms": with_plugin,
-        "client_without_ms": without,
-        "orders": orders,
-    }
+        for variant in variants:
+            for server in SERVERS:
+                checkout = variant.checkout(server)
+                measured = results[(variant.name, server)]
+                order_id, with_ms = checkout(True)
+                row = json.loads(timer.readline())
+                assert row["plugin"], row
+                _, without_ms = checkout(False)
+                assert not json.loads(timer.readline())["plugin"]
+                variant.sent.append(order_id)
+                measured.rows.append(row)
+                measured.with_plugin_ms.append(with_ms)
+                measured.without_plugin_ms.append(without_ms)
+    return results
 
 
-def report(server: str, situation: str, measured: dict) -> dict[str, float]:
-    """Print and return the figures of one server and situation."""
-    rows = measured["rows"]
+def figures(situation: str, measured: Measured) -> dict[str, float]:
+    """The figures of one variant, server and situation."""
+    rows = measured.rows
     total = [r["load_ms"] + r["hooks_ms"] for r in rows]
     visitor = [r["load_ms"] + r["hooks_ms"] - r["after_response_ms"] for r in rows]
-    with_plugin = statistics.median(measured["client_with_ms"])
-    without = statistics.median(measured["client_without_ms"])
-    figures = {
+    return {
         "visitor_waits_p50_ms": statistics.median(visitor),
         "visitor_waits_p95_ms": percentile(visitor, 95),
         "total_p50_ms": statistics.median(total),
         "total_p95_ms": percentile(total, 95),
-        "after_response_p50_ms": statistics.median(
-            r["after_response_ms"] for r in rows
-        ),
         "load_p50_ms": statistics.median(r["load_ms"] for r in rows),
-        "client_request_with_plugin_p50_ms": with_plugin,
-        "client_request_without_plugin_p50_ms": without,
+        "request_with_plugin_p50_ms": statistics.median(measured.with_plugin_ms),
+        "request_without_plugin_p50_ms": statistics.median(measured.without_plugin_ms),
         "responses_finished_early": sum(r["response_finished_early"] for r in rows),
+        "target_p95_ms": TARGETS_MS[situation],
         "n": len(rows),
     }
-    target = TARGETS_MS[situation]
+
+
+def print_line(variant: str, server: str, situation: str, f: dict[str, float]) -> None:
+    """One line of the table."""
 
     def verdict(value: float) -> str:
-        return "met" if value <= target else "NOT met"
+        return "met" if value <= f["target_p95_ms"] else "NOT met"
 
     print(
-        f"{server:>8} | {situation:>12} | visitor waits p50 "
-        f"{figures['visitor_waits_p50_ms']:.2f} p95 {figures['visitor_waits_p95_ms']:.2f} ms "
-        f"({verdict(figures['visitor_waits_p95_ms'])}) | total p50 "
-        f"{figures['total_p50_ms']:.2f} p95 {figures['total_p95_ms']:.2f} ms "
-        f"({verdict(figures['total_p95_ms'])}) | load p50 {figures['load_p50_ms']:.2f} ms"
-        f" | whole request p50 {with_plugin:.1f} ms with, {without:.1f} ms without"
-        f" | finished early {figures['responses_finished_early']}/{len(rows)}"
+        f"{variant:>10} | {server:>7} | {situation:>12} | visitor waits p50 "
+        f"{f['visitor_waits_p50_ms']:.2f} p95 {f['visitor_waits_p95_ms']:.2f} ms "
+        f"({verdict(f['visitor_waits_p95_ms'])}) | total p50 {f['total_p50_ms']:.2f} "
+        f"p95 {f['total_p95_ms']:.2f} ms ({verdict(f['total_p95_ms'])}) | load p50 "
+        f"{f['load_p50_ms']:.2f} ms | whole request p50 "
+        f"{f['request_with_plugin_p50_ms']:.1f} with, "
+        f"{f['request_without_plugin_p50_ms']:.1f} without | finished early "
+        f"{f['responses_finished_early']}/{f['n']}"
     )
-    return figures
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -171,18 +205,33 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> N
         time.sleep(0.1)
 
 
+def run_situation(
+    situation: str, variants: list[Variant], timer: TextIO, args: argparse.Namespace
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Warm up, measure, print; {variant: {server: figures}}."""
+    measure(variants, timer, args.warmup)
+    results = measure(variants, timer, args.requests)
+    out: dict[str, dict[str, dict[str, float]]] = {v.name: {} for v in variants}
+    for (name, server), measured in results.items():
+        out[name][server] = figures(situation, measured)
+        print_line(name, server, situation, out[name][server])
+    return out
+
+
 def main() -> int:
     """Build, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument(
-        "--plugin",
+        "--compare",
         type=Path,
-        default=PLUGIN_SOURCE,
-        help="plugin folder to measure (another version, for before/after figures)",
+        help="another version of the plugin folder, measured side by side",
     )
     args = parser.parse_args()
+    plugins = {"this tree": PLUGIN_SOURCE}
+    if args.compare:
+        plugins["compared"] = args.compare.resolve()
 
     with tempfile.TemporaryDirectory(prefix="tillsync-bench-") as tmp:
         work = Path(tmp)
@@ -190,62 +239,52 @@ def main() -> int:
         os.mkfifo(fifo)
         # Read and write ends both held here: PHP's writes never wait for a reader to open.
         timer = os.fdopen(os.open(fifo, os.O_RDWR), "r")
-        site = WordPressSite(
-            work / "wordpress",
-            constants={"TILLSYNC_BENCH_LOG": str(fifo)},
-            plugin_source=args.plugin.resolve(),
-        )
-        sidecar = SidecarProcess(work / "sidecar" / "data", secrets.token_urlsafe(32))
-        fpm = PhpFpm(site)
+        variants = []
+        for index, (name, source) in enumerate(plugins.items()):
+            site = WordPressSite(
+                work / f"wordpress-{index}",
+                constants={"TILLSYNC_BENCH_LOG": str(fifo)},
+                plugin_source=source,
+            )
+            sidecar = SidecarProcess(
+                work / f"sidecar-{index}" / "data", secrets.token_urlsafe(32)
+            )
+            variants.append(Variant(name, site, sidecar, PhpFpm(site)))
         try:
-            site.build(mu_plugins=(*TEST_MU_PLUGINS, "tillsync-bench-timer.php"))
-            site.start(php_args=["-d", "opcache.enable_cli=1"])
-            fpm.start()
-            sidecar.start()
-            site.configure_sidecar(sidecar.url, sidecar.secret)
-            servers = {
-                "php -S": builtin_server_checkout(site),
-                "php-fpm": fpm_checkout(site, fpm),
-            }
-            results: dict[str, dict[str, dict[str, float]]] = {s: {} for s in servers}
+            for variant in variants:
+                variant.start()
             print(
-                f"{args.requests} checkouts with the plugin and {args.requests} without,"
-                " alternating, per line; targets apply to p95"
+                f"per line: {args.requests} checkouts with the plugin, each followed by"
+                " one without; versions and servers take turns request by request;"
+                " targets apply to p95"
             )
-
-            sent: list[int] = []
-            for server, checkout in servers.items():
-                run(checkout, timer, args.warmup)
-                measured = run(checkout, timer, args.requests)
-                sent += measured["orders"]
-                results[server]["sidecar up"] = report(server, "sidecar up", measured)
-            wait_for(
-                lambda: len(sidecar.orders(sent)) == len(sent),
-                "every event of the sidecar-up runs in the ledger",
-            )
-            assert site.outbox_size() == 0, "with the sidecar up nothing may wait"
-
-            sidecar.stop()
-            site.php(
-                "update_option('tillsync_breaker', ['until' => time() + 3600,"
-                " 'failures' => 1, 'reason' => 'benchmark: sidecar stopped']);"
-            )
-            kept = 0
-            for server, checkout in servers.items():
-                run(checkout, timer, args.warmup)
-                measured = run(checkout, timer, args.requests)
-                kept += args.warmup + args.requests
-                results[server]["breaker open"] = report(
-                    server, "breaker open", measured
+            results = {"sidecar up": run_situation("sidecar up", variants, timer, args)}
+            for variant in variants:
+                wait_for(
+                    lambda v=variant: len(v.sidecar.orders(v.sent)) == len(v.sent),
+                    f"every event of {variant.name} in its sidecar's ledger",
                 )
-            wait_for(
-                lambda: site.outbox_size() == kept, "every event kept in the outbox"
+                assert variant.site.outbox_size() == 0, "the sidecar was up"
+
+            for variant in variants:
+                variant.sidecar.stop()
+                variant.site.php(
+                    "update_option('tillsync_breaker', ['until' => time() + 3600,"
+                    " 'failures' => 1, 'reason' => 'benchmark: sidecar stopped']);"
+                )
+                variant.sent.clear()
+            results["breaker open"] = run_situation(
+                "breaker open", variants, timer, args
             )
+            for variant in variants:
+                wait_for(
+                    lambda v=variant: v.site.outbox_size() == len(v.sent),
+                    f"every event of {variant.name} kept in the outbox",
+                )
             print(json.dumps(results, indent=1))
         finally:
-            fpm.stop()
-            sidecar.stop()
-            site.destroy()
+            for variant in variants:
+                variant.stop()
             timer.close()
     return 0
 

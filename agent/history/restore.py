@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, cast
 
 from agent.history.snapshot import read_levels
 from agent.ledger.db import ledger_db
@@ -54,6 +55,11 @@ GONE = "deleted"  # the POS product was deleted since: nothing to set
 UNCERTAIN = "check_by_hand"
 
 Key = tuple[str, str]  # (POS product id, outlet id)
+
+
+def streamed(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as tuples, without peewee keeping them all (`.iterator()`)."""
+    return cast(Iterator[tuple[Any, ...]], query.tuples().iterator())
 
 
 class RestoreError(Exception):
@@ -116,7 +122,8 @@ def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
         )
     )
     changes: dict[Key, Decimal] = {}
-    for payload_text, epoch_id in rows(sold):
+    # Streamed: one sale's payload in memory at a time, however many were imported.
+    for payload_text, epoch_id in streamed(sold):
         outlet = outlets.get(epoch_id) or backup.outlet_id
         if outlet is None:
             continue
@@ -148,7 +155,7 @@ def snapshot_targets(backup: Backup) -> dict[Key, Decimal]:
     ).where(BackupInventory.backup == backup.id)
     return {
         (pid, outlet): Decimal(level)
-        for pid, outlet, level in rows(levels)
+        for pid, outlet, level in streamed(levels)
         if pid not in deleted
     }
 

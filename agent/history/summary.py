@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import peewee
+
 from agent.history.plan import (
     ALREADY_QUEUED,
     ALREADY_SENT,
@@ -57,15 +59,19 @@ def import_outcome(
     )
     mine = ImportedOrder.history_import == history_import.id
     outcome = ImportOutcome(history_import.id, history_import.backup_id)
+    # Counted by the database: 100,000 rows must not come into memory for this.
     states = (
-        ImportedOrder.select(Order.state, ImportedOrder.recovered)
+        ImportedOrder.select(
+            Order.state, ImportedOrder.recovered, peewee.fn.COUNT(ImportedOrder.id)
+        )
         .join(Order, on=join_on)
         .where(mine)
+        .group_by(Order.state, ImportedOrder.recovered)
     )
-    for state, recovered in rows(states):
-        outcome.queued += 1
-        outcome.by_state[str(state)] += 1
-        outcome.recovered += 1 if recovered else 0
+    for state, recovered, count in rows(states):
+        outcome.queued += int(count)
+        outcome.by_state[str(state)] += int(count)
+        outcome.recovered += int(count) if recovered else 0
     failed = (
         ImportedOrder.select(Order.order_id, Order.reason_code, Order.reason)
         .join(Order, on=join_on)

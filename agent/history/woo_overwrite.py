@@ -66,7 +66,11 @@ def read_woo_values(
                 "name": str(product.get("name") or "")[:255] or None,
                 "regular_price": str(product.get("regular_price") or "") or None,
                 "manage_stock": bool(product.get("manage_stock")),
-                "stock_quantity": int(stock) if isinstance(stock, int) else None,
+                "stock_quantity": (
+                    int(stock)
+                    if isinstance(stock, int | float) and not isinstance(stock, bool)
+                    else None
+                ),
             }
         )
     return values

@@ -24,6 +24,9 @@ final class Event
 
     public const NOTE_EXCERPT_LENGTH = 200;
 
+    /** The body, built once: it is signed and sent, and kept in the outbox if that fails. */
+    private ?string $json = null;
+
     /**
      * @param list<string> $topics every topic seen for the order, in precedence order
      */
@@ -64,6 +67,9 @@ final class Event
      */
     public function toJson(): string
     {
+        if ($this->json !== null) {
+            return $this->json;
+        }
         $data = ['topics' => $this->topics];
         if ($this->noteExcerpt !== null) {
             $data['note_excerpt'] = $this->noteExcerpt;
@@ -77,6 +83,6 @@ final class Event
             'data' => $data,
         ];
         // ASCII only (\u escapes): the same bytes in every transport and database charset.
-        return (string) wp_json_encode($body, JSON_UNESCAPED_SLASHES);
+        return $this->json = (string) wp_json_encode($body, JSON_UNESCAPED_SLASHES);
     }
 }

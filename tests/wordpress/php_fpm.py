@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastcgi import FastCgiError, FastCgiResponse, fastcgi_request
-from wp_site import WordPressSite
+from wp_site import WordPressSite, stop_process_group
 
 PING_PATH = "/tillsync-fpm-ping"
 
@@ -109,13 +108,7 @@ php_admin_value[memory_limit] = 512M
 
     def stop(self) -> None:
         """Stops the master and its workers (the whole process group)."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
         self.process = None
 
     def get(

@@ -114,6 +114,18 @@ require_once ABSPATH . 'wp-settings.php';
 
 
 @dataclass
+def stop_process_group(process: subprocess.Popen | None) -> None:
+    """SIGTERM a server's whole process group, SIGKILL it if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 class WordPressSite:
     """One throw-away WordPress site with the plugin active and the WooCommerce shim."""
 
@@ -220,13 +232,7 @@ class WordPressSite:
 
     def stop(self) -> None:
         """Kills the server's whole process group (the workers too)."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
         self.process = None
 
     def destroy(self) -> None:

@@ -113,7 +113,6 @@ require_once ABSPATH . 'wp-settings.php';
 """
 
 
-@dataclass
 def stop_process_group(process: subprocess.Popen | None) -> None:
     """SIGTERM a server's whole process group, SIGKILL it if it lingers."""
     if process is None or process.poll() is not None:
@@ -126,6 +125,7 @@ def stop_process_group(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+@dataclass
 class WordPressSite:
     """One throw-away WordPress site with the plugin active and the WooCommerce shim."""
 

@@ -60,7 +60,12 @@ def test_pushes_and_requests_are_counted_as_the_emulators_saw_them(world: World)
         if route != "admin" and not route.startswith("hook")
     )
     assert sum(counted_woo.values()) == rest_calls >= 1
-    assert {dict(k)["endpoint"] for k in counted_woo} == {"GET orders"}
+    # Orders, then CUP-1's first live link by SKU: its values read, then overwritten.
+    assert {dict(k)["endpoint"] for k in counted_woo} == {
+        "GET orders",
+        "GET products",
+        "POST products/batch",
+    }
 
 
 def test_a_transient_failure_counts_as_retrying(world: World):

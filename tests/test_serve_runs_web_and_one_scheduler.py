@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
@@ -41,8 +42,14 @@ def test_serve_creates_secret_accepts_hooks_and_stops_cleanly(tmp_path: Path):
         assert sum("gunicorn" in c for c in commands) == 1
         assert sum(c.endswith("agent worker") for c in commands) == 1
         gunicorn = next(c for c in children if "gunicorn" in " ".join(c.cmdline()))
-        # Two web workers, and none of them runs a scheduler.
-        assert len(gunicorn.children()) == 2
+        # Two web workers, and none of them runs a scheduler. The master forks them one
+        # after the other: the second may still be starting when /healthz first answers.
+        deadline = time.monotonic() + 15
+        while len(gunicorn.children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        workers = gunicorn.children()
+        assert len(workers) == 2
+        assert not any(w.children() for w in workers)
 
         raw = json.dumps(
             {

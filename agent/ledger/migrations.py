@@ -16,7 +16,9 @@ from agent.ledger.db import backend
 from agent.ledger.models import (
     ALL_MODELS,
     SCHEMA_V3,
+    SCHEMA_V4,
     CatalogueProduct,
+    Cursor,
     ProductLink,
     SchemaVersion,
 )
@@ -32,10 +34,21 @@ def _v3_history(db: peewee.Database) -> None:
     db.create_tables(list(SCHEMA_V3), safe=True)
 
 
+def _v4_live_overwrites(db: peewee.Database) -> None:
+    """v4: POS prices beside the catalogue, and the live SKU-link overwrite queue."""
+    db.create_tables(list(SCHEMA_V4), safe=True)
+    # Prices were never kept: the next catalogue refresh reads every product once
+    # more (a few requests per thousand products) so each one gets its price.
+    Cursor.delete().where(
+        Cursor.name.startswith("pos.catalogue.") & Cursor.name.endswith(".version")
+    ).execute()
+
+
 # (version reached, step). Version 1 is the first released schema.
 STEPS: tuple[tuple[int, Callable[[peewee.Database], None]], ...] = (
     (2, _v2_product_links),
     (3, _v3_history),
+    (4, _v4_live_overwrites),
 )
 LATEST = STEPS[-1][0] if STEPS else 1
 

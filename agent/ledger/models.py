@@ -298,7 +298,51 @@ SCHEMA_V3 = (
     StockRestore,
     StockRestoreItem,
 )
-ALL_MODELS = (*SCHEMA_V1, ProductLink, CatalogueProduct, *SCHEMA_V3)
+
+
+# -- live SKU links overwrite WooCommerce (schema v4) ------------------------------
+
+
+class PosPrice(LedgerModel):
+    """A POS product's prices, kept with the catalogue so an overwrite reads none."""
+
+    scope = peewee.IntegerField()
+    pos_product_id = peewee.CharField(max_length=64)
+    price_excluding_tax = peewee.CharField(max_length=32, null=True)  # exact text
+    price_including_tax = peewee.CharField(max_length=32, null=True)
+
+    class Meta:
+        indexes = ((("scope", "pos_product_id"), True),)
+
+
+class WooOverwrite(LedgerModel):
+    """A WooCommerce product a live order linked to an existing POS product by SKU:
+    it is due to take the POS name, price and stock (the queue of that step)."""
+
+    scope = peewee.IntegerField()
+    wc_product_id = peewee.BigIntegerField()
+    wc_variation_id = peewee.BigIntegerField(default=0)
+    pos_product_id = peewee.CharField(max_length=64)
+    sku = peewee.CharField(max_length=255, null=True)  # WooCommerce's own SKU
+    prices_include_tax = peewee.BooleanField(default=False)  # as the order said
+    due_at = peewee.DoubleField()
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DoubleField(default=0.0)
+    last_error = peewee.TextField(null=True)
+    # The backup holding the WooCommerce values replaced; set once they are saved.
+    backup = peewee.ForeignKeyField(Backup, null=True, backref="live_overwrites")
+    backup_id: int | None
+    done_at = peewee.DoubleField(null=True)  # overwritten, or given up (last_error)
+
+    class Meta:
+        indexes = (
+            (("scope", "wc_product_id", "wc_variation_id"), True),
+            (("done_at", "next_attempt_at"), False),
+        )
+
+
+SCHEMA_V4 = (PosPrice, WooOverwrite)
+ALL_MODELS = (*SCHEMA_V1, ProductLink, CatalogueProduct, *SCHEMA_V3, *SCHEMA_V4)
 
 
 def rows(query: peewee.BaseQuery) -> Iterable[tuple[Any, ...]]:

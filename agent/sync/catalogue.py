@@ -13,6 +13,7 @@ from agent.ledger.cursors import read_cursor, write_cursor
 from agent.ledger.db import ledger_db
 from agent.ledger.models import CatalogueProduct
 from agent.pos import PosClient, PosProduct
+from agent.sync.pos_prices import remember_prices
 
 PAGE_SIZE = 1000
 
@@ -31,8 +32,10 @@ def fold_sku(sku: str | None) -> str | None:
 
 
 def remember_products(scope: int, products: list[PosProduct]) -> None:
-    """Upsert `products` into this scope's catalogue."""
+    """Upsert `products` (and their prices) into this scope's catalogue."""
     with ledger_db.atomic():
+        # In the same transaction as the names: a killed refresh never skips a price.
+        remember_prices(scope, products)
         for product in products:
             values = {
                 CatalogueProduct.sku: product.sku,

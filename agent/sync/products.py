@@ -6,6 +6,10 @@ searches do, never by prefix —, else a product Tillsync creates in the POS (na
 `woo-<id>` when the WooCommerce product has none —, price) and links. Shipping, fees,
 refunds and rounding sell on service products Tillsync creates once (`SERVICE_SKUS`).
 
+A WooCommerce product linked to a POS product that already existed (not one Tillsync
+just created) is queued to take the POS name, price and stock
+(agent/sync/woo_alignment.py sends it at the end of the push pass).
+
 A product the POS deleted is never replaced behind the merchant's back: the order fails
 with `pos_product_deleted`, naming the product and its SKU.
 """
@@ -20,6 +24,7 @@ from agent.ledger.models import CatalogueProduct, ProductLink
 from agent.pos import PosClient, PosConflict, PosProductDeleted
 from agent.sync.catalogue import Catalogue, fold_sku
 from agent.sync.mapping import SERVICE_NAMES, SERVICE_SKUS, MappingError, SaleLine
+from agent.sync.overwrite_queue import queue_overwrite
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,9 @@ class ProductResolver:
         self.pos = pos
         self.catalogue = catalogue
         self.scope = scope
+        # The store's tax setting as the order being pushed says (set per order by
+        # the pusher): which POS price the WooCommerce product takes.
+        self.prices_include_tax = False
 
     def resolve(self, line: SaleLine) -> str:
         """The POS product id for `line`; raise PosProductDeleted or MappingError."""
@@ -59,15 +67,26 @@ class ProductResolver:
                 f"the line “{line.name}” has no product in WooCommerce any more, so "
                 "Tillsync cannot tell which POS product it sold",
             )
-        product_id = self._find_or_create(sku, line)
+        product_id, created = self._find_or_create(sku, line)
         ProductLink.insert(
             scope=self.scope,
             wc_product_id=line.wc_product_id,
             wc_variation_id=line.wc_variation_id,
             pos_product_id=product_id,
             sku=sku,
+            created=created,
             linked_at=time.time(),
         ).on_conflict_ignore().execute()
+        if not created:
+            # Promise 4: a product matched by SKU takes the POS details and stock.
+            queue_overwrite(
+                self.scope,
+                line.wc_product_id,
+                line.wc_variation_id,
+                product_id,
+                line.sku,  # WooCommerce's own (None: read by id, not `woo-<id>`)
+                self.prices_include_tax,
+            )
         return product_id
 
     def _service_product(self, kind: str) -> str:
@@ -84,7 +103,8 @@ class ProductResolver:
             found = self.catalogue.by_sku(sku)
         return sorted(found, key=lambda p: str(p.pos_product_id))
 
-    def _find_or_create(self, sku: str, line: SaleLine) -> str:
+    def _find_or_create(self, sku: str, line: SaleLine) -> tuple[str, bool]:
+        """The POS product for `sku`, and whether Tillsync created it."""
         live = self._live(sku)
         if len(live) > 1:
             log.warning(
@@ -93,7 +113,7 @@ class ProductResolver:
                 live[0].pos_product_id,
             )
         if live:
-            return str(live[0].pos_product_id)
+            return str(live[0].pos_product_id), False
         deleted = (
             CatalogueProduct.select()
             .where(
@@ -105,7 +125,7 @@ class ProductResolver:
         )
         if deleted is not None:
             raise self.deleted(deleted.pos_product_id, line.name)
-        return self._create(sku, line.name, price=line.unit_price, line=line)
+        return self._create(sku, line.name, price=line.unit_price, line=line), True
 
     def _create(
         self, sku: str, name: str, price: Decimal, line: SaleLine | None = None

@@ -41,6 +41,7 @@ from agent.sync.context import SyncContext
 from agent.sync.mapping import MappingError
 from agent.sync.order_push import Changes, LeaseLost, OrderPush
 from agent.sync.products import ProductResolver
+from agent.sync.woo_alignment import align_woo
 from agent.woo import WooClient
 from agent.woo.errors import WooError, WooUnavailable
 
@@ -129,6 +130,9 @@ class Pusher:
                     break
                 report.claimed += len(batch)
                 self._push_batch(batch, pusher, report)
+            if report.stopped is None:
+                # After every due sale, so it never delays one; it never raises.
+                align_woo(self.pos, self.woo, context.scope, context.outlet_id)
         finally:
             report.sales_created = pusher.sales_created
             write_cursor(RATE_LIMIT_CURSOR, self.pos.rate_limit)
@@ -173,6 +177,8 @@ class Pusher:
         pusher: OrderPush,
         report: PassReport,
     ) -> Changes | None:
+        if wc is not None:
+            pusher.resolver.prices_include_tax = bool(wc.get("prices_include_tax"))
         try:
             return pusher.push(order, wc)
         except LeaseLost:

@@ -159,8 +159,8 @@ def _send(
         else:
             woo.batch_products(update=items)
     except WooBatchError as error:
-        refused = {e.id or e.item.get("id"): e.message for e in error.result.errors}
-        report.refused.update({int(k): v for k, v in refused.items() if k})
+        refused = error.refused_ids()
+        report.refused.update(refused)
         report.overwritten += len(items) - len(refused)
         return
     except WooUnavailable:

@@ -236,10 +236,7 @@ def _send(
         else:
             woo.batch_products(update=items)
     except WooBatchError as error:
-        for e in error.result.errors:
-            wc_id = e.id or (e.item or {}).get("id")
-            if wc_id:
-                refused[int(wc_id)] = e.message
+        refused = error.refused_ids()
     except WooUnavailable as error:
         for row, _ in chunk:
             _retry(row, f"WooCommerce did not answer: {error}", report)

@@ -113,6 +113,16 @@ class WooBatchError(WooError):
         )
         self.result = result
 
+    def refused_ids(self) -> dict[int, str]:
+        """WooCommerce id → why, for every refused item that names a product."""
+        refused: dict[int, str] = {}
+        for error in self.result.errors:
+            item = error.item if isinstance(error.item, dict) else {}
+            wc_id = error.id or item.get("id")
+            if wc_id:
+                refused[int(wc_id)] = error.message
+        return refused
+
 
 def _class_for(status: int) -> type[WooError]:
     if status >= 500:

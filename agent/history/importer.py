@@ -34,7 +34,6 @@ from agent.history.progress import Progress
 from agent.history.recovery import PosSales
 from agent.history.snapshot import StockSnapshot, read_snapshot
 from agent.history.window import ONE_SECOND, ImportWindow
-from agent.history.woo_overwrite import read_woo_values
 from agent.history.writers import (
     DryRunWriter,
     ImportWriter,
@@ -44,6 +43,7 @@ from agent.history.writers import (
 from agent.ledger.cursors import read_cursor
 from agent.ledger.models import Backup, Epoch, HistoryImport
 from agent.pos import PosClient
+from agent.sync.woo_values import read_woo_values
 from agent.woo import WooClient, parse_gmt
 from agent.woo.client import Page
 

@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from agent.history.plan import ProductDecision
-from agent.history.woo_overwrite import CENT, read_woo_values
 from agent.ledger.db import ledger_db
 from agent.ledger.models import (
     Backup,
@@ -37,7 +35,9 @@ from agent.ledger.models import (
     WooOverwrite,
 )
 from agent.pos import PosClient, PosError, PosUnavailable, RateLimited
+from agent.sync.mapping import CENT
 from agent.sync.pos_prices import price_of, remember_prices
+from agent.sync.woo_values import Link, read_woo_values
 from agent.woo import WooBatchError, WooClient, WooError, WooUnavailable
 from agent.woo.batches import BATCH_LIMIT
 
@@ -160,11 +160,9 @@ def _save_replaced_values(
     if not unsaved:
         return backup
     decisions = [
-        ProductDecision(
-            action="link",
+        Link(
             wc_product_id=int(row.wc_product_id),
             wc_variation_id=int(row.wc_variation_id),
-            name="",
             sku=row.sku,
             pos_product_id=row.pos_product_id,
         )

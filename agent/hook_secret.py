@@ -1,30 +1,45 @@
-"""The secret shared with the WordPress plugin (CONTRACT §1).
+"""The secret shared with the WordPress plugin (README, 'Settings').
 
 `TILLSYNC_HOOK_SECRET` wins; otherwise `<data dir>/hook-secret` is read. Only
 `tillsync serve` may create that file (mode 0600), and it prints the new secret once on
-the terminal; a gunicorn started directly refuses to start without one.
+the terminal; a gunicorn started directly refuses to start without one. Either way the
+secret has at least `MIN_LENGTH` characters: a short one is guessable offline from a
+single signed request.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
+from agent.data_dir import HOOK_SECRET_FILE, private_dir, publish_private
 from agent.settings import ConfigError, Settings
 
-SECRET_FILE = "hook-secret"
+MIN_LENGTH = 32
 
 
 def secret_path(settings: Settings) -> Path:
     """Where the generated secret lives."""
-    return Path(settings.data_dir) / SECRET_FILE
+    return Path(settings.data_dir) / HOOK_SECRET_FILE
+
+
+def _from_environment(settings: Settings) -> str | None:
+    if not settings.hook_secret:
+        return None
+    value = str(settings.hook_secret)
+    if len(value) < MIN_LENGTH:
+        raise ConfigError(
+            f"TILLSYNC_HOOK_SECRET has {len(value)} characters; it needs at least "
+            f"{MIN_LENGTH} (unset it to have `tillsync serve` generate one)"
+        )
+    return value
 
 
 def read_hook_secret(settings: Settings) -> str:
     """The configured secret, or ConfigError telling how to get one."""
-    if settings.hook_secret:
-        return str(settings.hook_secret)
+    configured = _from_environment(settings)
+    if configured is not None:
+        return configured
     path = secret_path(settings)
     try:
         value = path.read_text(encoding="utf-8").strip()
@@ -33,23 +48,22 @@ def read_hook_secret(settings: Settings) -> str:
             f"TILLSYNC_HOOK_SECRET is not set and {path} does not exist: "
             "run `tillsync serve` once to create it, or set the variable"
         ) from None
-    if len(value) < 32:
-        raise ConfigError(f"{path} holds fewer than 32 characters: replace it")
+    if len(value) < MIN_LENGTH:
+        raise ConfigError(
+            f"{path} holds fewer than {MIN_LENGTH} characters: replace it"
+        )
     return value
 
 
 def ensure_hook_secret(settings: Settings) -> tuple[str, bool]:
     """Return (secret, created): create `<data dir>/hook-secret` (0600) if needed."""
-    if settings.hook_secret:
-        return str(settings.hook_secret), False
+    configured = _from_environment(settings)
+    if configured is not None:
+        return configured, False
     path = secret_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     value = secrets.token_urlsafe(32)
-    try:
-        # O_EXCL: two starts racing never overwrite each other's secret.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    # Two starts racing never overwrite each other's secret, nor read half of one.
+    if not publish_private(path, value + "\n"):
         return read_hook_secret(settings), False
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(value + "\n")
     return value, True

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from agent.data_dir import METRICS_DIR, private_dir
 from agent.settings import Settings
 
 STOP_GRACE_SECONDS = 15
@@ -37,9 +38,9 @@ def _children_commands() -> dict[str, list[str]]:
 def run_serve(settings: Settings) -> int:
     """Run web and scheduler until a signal or a child's death; return exit status."""
     env = dict(os.environ)
-    metrics_dir = Path(settings.data_dir) / "metrics"
+    metrics_dir = Path(settings.data_dir) / METRICS_DIR
     shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir.mkdir(parents=True)
+    private_dir(metrics_dir)
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     children = {
         name: subprocess.Popen(cmd, env=env)

@@ -1,9 +1,12 @@
-"""Every Tillsync setting, declared once (CONTRACT §1).
+"""Every Tillsync setting, declared once (README, 'Settings').
 
-The table `SETTINGS` is the single source: `Settings.load()` reads it, `tillsync status`
-masks the secrets it marks, and the README's settings table is checked against it by
-`tests/test_docs_stay_true.py`. Values come from the environment, then from a
-`.env` file in the working directory; the environment wins.
+Each setting is one line of the `Settings` class body: its variable, default, help text
+and parser, and through the parser its type, so `settings.lease_seconds` is an `int` and
+`settings.pos_token` a `str | None` to the type checker too. `SETTINGS` lists those lines
+in order: `Settings.load()` reads it, `tillsync status` masks the secrets it marks, and
+the README's settings table is checked against it by `tests/test_docs_stay_true.py`.
+Values come from the environment, then from a `.env` file in the working directory; the
+environment wins.
 """
 
 from __future__ import annotations
@@ -14,11 +17,17 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
+
+T = TypeVar("T")
 
 
 class ConfigError(Exception):
     """A setting a command needs is missing or invalid; the message names the variable."""
+
+
+def _path(raw: str) -> Path:
+    return Path(raw).expanduser()
 
 
 def _whole_number(raw: str, minimum: int) -> int:
@@ -48,6 +57,10 @@ def _database_url(raw: str) -> str:
     return raw
 
 
+def _ledger_in_data_dir(values: Mapping[str, Any]) -> str:
+    return f"sqlite:///{Path(values['data_dir']).resolve()}/ledger.db"
+
+
 def _choice(*allowed: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         if raw not in allowed:
@@ -71,123 +84,82 @@ def _status_map(raw: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Setting:
-    """One configuration variable: its name, default, help text and parser."""
+class Setting(Generic[T]):
+    """One configuration variable: its name, default, help text and parser.
+
+    Declared in the `Settings` class body under its `key`; read on a `Settings` object,
+    it is the parsed value, of the type its parser returns.
+    """
 
     env: str
     default: str | None
     help: str
-    parse: Callable[[str], Any] = str
+    parse: Callable[[str], T]
     secret: bool = False
+    # The value when neither the environment nor a default gives one, from the
+    # settings read before it (the ledger's URL from the data dir).
+    fallback: Callable[[Mapping[str, Any]], T] | None = None
 
     @property
     def key(self) -> str:
         """The attribute name on `Settings` (``TILLSYNC_POS_TOKEN`` → ``pos_token``)."""
         return self.env.removeprefix("TILLSYNC_").lower()
 
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        if name != self.key:
+            raise TypeError(f"{self.env} must be declared as {self.key}, not {name}")
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "TILLSYNC_DATA_DIR",
-        "./var",
-        "where the SQLite ledger, backups and a generated hook secret live",
-    ),
-    Setting(
-        "TILLSYNC_DATABASE_URL",
-        None,
-        "ledger database (default sqlite:///<data dir>/ledger.db); "
-        "postgresql://… and mysql://… (MariaDB ≥ 10.6) also supported",
-        _database_url,
-    ),
-    Setting(
-        "TILLSYNC_BIND",
-        "127.0.0.1:8787",
-        "where `tillsync serve` listens (loopback by default)",
-        _bind,
-    ),
-    Setting("TILLSYNC_WEB_WORKERS", "2", "gunicorn workers", _positive_int),
-    Setting(
-        "TILLSYNC_HOOK_SECRET",
-        None,
-        "shared secret with the WordPress plugin (default: <data dir>/hook-secret)",
-        secret=True,
-    ),
-    Setting(
-        "TILLSYNC_POS_DOMAIN_PREFIX",
-        None,
-        "X-Series store prefix: API at https://<prefix>.retail.lightspeed.app",
-    ),
-    Setting(
-        "TILLSYNC_POS_BASE_URL",
-        None,
-        "full POS base URL override (an emulator, a proxy)",
-    ),
-    Setting(
-        "TILLSYNC_POS_TOKEN", None, "X-Series personal token (Bearer)", secret=True
-    ),
-    Setting("TILLSYNC_POS_CLIENT_ID", None, "OAuth2 client id instead of a token"),
-    Setting("TILLSYNC_POS_CLIENT_SECRET", None, "OAuth2 client secret", secret=True),
-    Setting(
-        "TILLSYNC_POS_REFRESH_TOKEN",
-        None,
-        "first OAuth2 refresh token; the rotating one is then kept in the ledger",
-        secret=True,
-    ),
-    Setting(
-        "TILLSYNC_POS_REGISTER_ID",
-        None,
-        "register that web sales go to (default: the only register)",
-    ),
-    Setting(
-        "TILLSYNC_POS_USER_ID",
-        None,
-        "user recorded on each sale (default: the token's)",
-    ),
-    Setting(
-        "TILLSYNC_POS_PAYMENT_TYPE_ID",
-        None,
-        'payment type for paid orders (default: the one named like "WooCommerce")',
-    ),
-    Setting(
-        "TILLSYNC_POS_RATE_WINDOW",
-        "300",
-        "length in seconds of the POS rate-limit window (300 in X-Series; lower only "
-        "for an emulator run with a compressed --window)",
-        _positive_int,
-    ),
-    Setting("TILLSYNC_WC_URL", None, "WooCommerce store base URL"),
-    Setting("TILLSYNC_WC_KEY", None, "WooCommerce REST API consumer key", secret=True),
-    Setting(
-        "TILLSYNC_WC_SECRET", None, "WooCommerce REST API consumer secret", secret=True
-    ),
-    Setting(
-        "TILLSYNC_SYNC_INTERVAL",
-        "15",
-        "seconds between scheduler passes (a hook also wakes the pusher at once)",
-        _positive_int,
-    ),
-    Setting(
-        "TILLSYNC_POLL_INTERVAL",
-        "300",
-        "seconds between safety-net polls of WooCommerce (0 = off)",
-        _non_negative_int,
-    ),
-    Setting(
-        "TILLSYNC_LEASE_SECONDS",
-        "60",
-        "how long a worker holds a claimed order before another may take it",
-        _positive_int,
-    ),
-    Setting(
-        "TILLSYNC_STATUS_MAP",
-        None,
-        "JSON object overriding which WooCommerce statuses become which POS outcome",
-        _status_map,
-    ),
-    Setting("TILLSYNC_LOG_FORMAT", "text", "`text` or `json`", _choice("text", "json")),
-)
+    @overload
+    def __get__(self, settings: None, owner: type[Any]) -> Setting[T]: ...
 
-_BY_ENV = {s.env: s for s in SETTINGS}
+    @overload
+    def __get__(self, settings: Settings, owner: type[Any]) -> T: ...
+
+    def __get__(self, settings: Settings | None, owner: type[Any]) -> Setting[T] | T:
+        if settings is None:
+            return self
+        return cast(T, settings._values[self.key])
+
+    def value(self, raw: str | None, earlier: Mapping[str, Any]) -> T | None:
+        """The parsed value of `raw` (None or "" means unset), or ConfigError."""
+        text = self.default if raw is None or raw == "" else raw
+        if text is None:
+            return self.fallback(earlier) if self.fallback is not None else None
+        try:
+            return self.parse(text)
+        except (ValueError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{self.env} is invalid: {exc}") from None
+
+
+def setting(
+    env: str,
+    default: str | None,
+    help: str,
+    parse: Callable[[str], T],
+    *,
+    fallback: Callable[[Mapping[str, Any]], T] | None = None,
+) -> Setting[T]:
+    """A setting that always has a value: its default's, or its fallback's."""
+    if default is None and fallback is None:
+        raise TypeError(f"{env}: give a default or a fallback, or declare it optional")
+    return Setting(env, default, help, parse, fallback=fallback)
+
+
+@overload
+def optional(env: str, help: str, *, secret: bool = False) -> Setting[str | None]: ...
+
+
+@overload
+def optional(
+    env: str, help: str, parse: Callable[[str], T], *, secret: bool = False
+) -> Setting[T | None]: ...
+
+
+def optional(
+    env: str, help: str, parse: Callable[[str], Any] = str, *, secret: bool = False
+) -> Setting[Any]:
+    """A setting that may be unset (None); text unless `parse` says otherwise."""
+    return Setting(env, None, help, parse, secret=secret)
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -216,7 +188,112 @@ def fingerprint(secret: str) -> str:
 class Settings:
     """Parsed settings; attributes are the lower-case names without the prefix."""
 
+    data_dir = setting(
+        "TILLSYNC_DATA_DIR",
+        "./var",
+        "where the SQLite ledger, backups and a generated hook secret live",
+        _path,
+    )
+    database_url = setting(
+        "TILLSYNC_DATABASE_URL",
+        None,
+        "ledger database (default sqlite:///<data dir>/ledger.db); "
+        "postgresql://… and mysql://… (MariaDB ≥ 10.6) also supported",
+        _database_url,
+        fallback=_ledger_in_data_dir,
+    )
+    bind = setting(
+        "TILLSYNC_BIND",
+        "127.0.0.1:8787",
+        "where `tillsync serve` listens (loopback by default)",
+        _bind,
+    )
+    web_workers = setting(
+        "TILLSYNC_WEB_WORKERS", "2", "gunicorn workers", _positive_int
+    )
+    hook_secret = optional(
+        "TILLSYNC_HOOK_SECRET",
+        "shared secret with the WordPress plugin (default: <data dir>/hook-secret)",
+        secret=True,
+    )
+    pos_domain_prefix = optional(
+        "TILLSYNC_POS_DOMAIN_PREFIX",
+        "X-Series store prefix: API at https://<prefix>.retail.lightspeed.app",
+    )
+    pos_base_url = optional(
+        "TILLSYNC_POS_BASE_URL", "full POS base URL override (an emulator, a proxy)"
+    )
+    pos_token = optional(
+        "TILLSYNC_POS_TOKEN", "X-Series personal token (Bearer)", secret=True
+    )
+    pos_client_id = optional(
+        "TILLSYNC_POS_CLIENT_ID", "OAuth2 client id instead of a token"
+    )
+    pos_client_secret = optional(
+        "TILLSYNC_POS_CLIENT_SECRET", "OAuth2 client secret", secret=True
+    )
+    pos_refresh_token = optional(
+        "TILLSYNC_POS_REFRESH_TOKEN",
+        "first OAuth2 refresh token; the rotating one is then kept in the ledger",
+        secret=True,
+    )
+    pos_register_id = optional(
+        "TILLSYNC_POS_REGISTER_ID",
+        "register that web sales go to (default: the only register)",
+    )
+    pos_user_id = optional(
+        "TILLSYNC_POS_USER_ID", "user recorded on each sale (default: the token's)"
+    )
+    pos_payment_type_id = optional(
+        "TILLSYNC_POS_PAYMENT_TYPE_ID",
+        'payment type for paid orders (default: the one named like "WooCommerce")',
+    )
+    pos_rate_window = setting(
+        "TILLSYNC_POS_RATE_WINDOW",
+        "300",
+        "length in seconds of the POS rate-limit window (300 in X-Series; lower only "
+        "for an emulator run with a compressed --window)",
+        _positive_int,
+    )
+    wc_url = optional("TILLSYNC_WC_URL", "WooCommerce store base URL")
+    wc_key = optional(
+        "TILLSYNC_WC_KEY", "WooCommerce REST API consumer key", secret=True
+    )
+    wc_secret = optional(
+        "TILLSYNC_WC_SECRET", "WooCommerce REST API consumer secret", secret=True
+    )
+    sync_interval = setting(
+        "TILLSYNC_SYNC_INTERVAL",
+        "15",
+        "seconds between scheduler passes (a hook also wakes the pusher at once)",
+        _positive_int,
+    )
+    poll_interval = setting(
+        "TILLSYNC_POLL_INTERVAL",
+        "300",
+        "seconds between safety-net polls of WooCommerce (0 = off)",
+        _non_negative_int,
+    )
+    lease_seconds = setting(
+        "TILLSYNC_LEASE_SECONDS",
+        "60",
+        "how long a worker holds a claimed order before another may take it",
+        _positive_int,
+    )
+    status_map = optional(
+        "TILLSYNC_STATUS_MAP",
+        "JSON object overriding which WooCommerce statuses become which POS outcome",
+        _status_map,
+    )
+    log_format = setting(
+        "TILLSYNC_LOG_FORMAT", "text", "`text` or `json`", _choice("text", "json")
+    )
+
     def __init__(self, values: Mapping[str, Any]) -> None:
+        missing = sorted(s.key for s in SETTINGS if s.key not in values)
+        unknown = sorted(set(values) - {s.key for s in SETTINGS})
+        if missing or unknown:
+            raise TypeError(f"settings: missing {missing}, unknown {unknown}")
         self._values = dict(values)
 
     @classmethod
@@ -234,48 +311,40 @@ class Settings:
     def from_mapping(cls, raw: Mapping[str, Any]) -> Settings:
         """Build settings from variable names (``TILLSYNC_…``) to values."""
         values: dict[str, Any] = {}
-        for setting in SETTINGS:
-            given = raw.get(setting.env)
-            if given is None or given == "":
-                text = setting.default
-            else:
-                text = str(given)
-            if text is None:
-                values[setting.key] = None
-                continue
-            try:
-                values[setting.key] = setting.parse(text)
-            except (ValueError, json.JSONDecodeError) as exc:
-                raise ConfigError(f"{setting.env} is invalid: {exc}") from None
-        data_dir = Path(values["data_dir"]).expanduser()
-        values["data_dir"] = data_dir
-        if values["database_url"] is None:
-            values["database_url"] = f"sqlite:///{data_dir.resolve()}/ledger.db"
+        for declared in SETTINGS:
+            given = raw.get(declared.env)
+            values[declared.key] = declared.value(
+                None if given is None else str(given), values
+            )
         return cls(values)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some attributes changed (tests, the demo)."""
         return Settings({**self._values, **changes})
 
-    def __getattr__(self, key: str) -> Any:
-        try:
-            return self._values[key]
-        except KeyError:
-            raise AttributeError(key) from None
-
-    def require(self, env: str) -> Any:
-        """The value of `env`, or ConfigError naming it when unset."""
-        value = self._values[_BY_ENV[env].key]
+    def require(self, env: str) -> str:
+        """The text value of `env`, or ConfigError naming it when unset."""
+        declared = _BY_ENV[env]
+        value = self._values[declared.key]
         if value is None:
-            raise ConfigError(f"{env} is not set: {_BY_ENV[env].help}")
+            raise ConfigError(f"{env} is not set: {declared.help}")
+        if not isinstance(value, str):
+            raise TypeError(f"{env} is not a text setting")
         return value
 
     def masked(self) -> dict[str, Any]:
         """Every setting for display, secrets replaced by a fingerprint."""
         shown: dict[str, Any] = {}
-        for setting in SETTINGS:
-            value = self._values[setting.key]
-            if setting.secret and value:
+        for declared in SETTINGS:
+            value = self._values[declared.key]
+            if declared.secret and value:
                 value = fingerprint(str(value))
-            shown[setting.env] = str(value) if isinstance(value, Path) else value
+            shown[declared.env] = str(value) if isinstance(value, Path) else value
         return shown
+
+
+# Every setting, in the order declared above (the README's table follows it).
+SETTINGS: tuple[Setting[Any], ...] = tuple(
+    value for value in vars(Settings).values() if isinstance(value, Setting)
+)
+_BY_ENV = {s.env: s for s in SETTINGS}

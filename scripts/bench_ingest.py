@@ -5,7 +5,11 @@ Starts `tillsync serve` (2 web workers, SQLite ledger in a temporary folder), th
 it with Debian's `wrk` from a Lua script that replays pre-signed, unique events, and, in
 the same run against the same server, `GET /healthz` as the ceiling. Prints events/s,
 p50/p99 latency, errors, events recorded in the ledger vs events sent, and the ratio of
-ingest to the ceiling.
+ingest to the ceiling. Also prints the server's CPU time per request in each run (all
+of `serve`'s processes, from psutil): it moves less than requests per second when other
+work shares the machine, though it still moves. To compare two builds, alternate their
+runs and compare medians; `GUNICORN_CMD_ARGS` (e.g. "--worker-class=sync") changes the
+web server for one run.
 
     .venv/bin/python scripts/bench_ingest.py [--seconds 10] [--connections 4]
 
@@ -30,6 +34,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,11 +101,24 @@ def write_requests(path: Path, count: int) -> None:
                 "data": {"topics": ["order.updated"]},
             }
         )
-        headers = signed_headers(SECRET, body.encode())
+        headers = signed_headers(SECRET, "POST", "/hooks/woocommerce", body.encode())
         lines.append(
             f"{headers['X-Tillsync-Timestamp']}\t{headers['X-Tillsync-Signature']}\t{body}"
         )
     path.write_text("\n".join(lines) + "\n")
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time used so far by process `pid` and every process under it."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 def run_wrk(url: str, script: Path, seconds: int, connections: int) -> dict:
@@ -178,8 +196,12 @@ def main() -> int:
                     break
             except requests.ConnectionError:
                 time.sleep(0.1)
+        started = server_cpu_seconds(server.pid)
         ceiling = run_wrk(f"{base}/healthz", health, args.seconds, args.connections)
+        between = server_cpu_seconds(server.pid)
         ingest = run_wrk(base, replay, args.seconds, args.connections)
+        ceiling["cpu"] = between - started
+        ingest["cpu"] = server_cpu_seconds(server.pid) - between
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -207,6 +229,12 @@ def main() -> int:
         f"/healthz ceiling:   {ceiling['rate']:.0f}/s  (p99 {ceiling['p99_ms']:.2f} ms)"
     )
     print(f"ingest ÷ healthz:   {ratio:.2f}  (target ≥ 0.5)")
+    per_hook = ingest["cpu"] / max(1, ingest["requests"]) * 1e6
+    per_probe = ceiling["cpu"] / max(1, ceiling["requests"]) * 1e6
+    print(
+        f"server CPU:         {per_hook:.0f} µs per event, {per_probe:.0f} µs per "
+        f"/healthz  (ratio {per_probe / per_hook:.2f})"
+    )
     if ingest["requests"] > args.events:
         print("note: more requests than pre-signed events; raise --events")
     shutil.rmtree(work, ignore_errors=True)

@@ -120,13 +120,41 @@ def hook_body(order_id: int = 1001, topic: str = "order.created", **extra: Any) 
 
 
 def post_hook(
-    client: Any, body: Any, secret: str = HOOK_SECRET, **header_overrides: str
+    client: Any,
+    body: Any,
+    secret: str = HOOK_SECRET,
+    now: float | None = None,
+    **header_overrides: str,
 ) -> Any:
-    """POST `body` signed with `secret` to the hook endpoint."""
+    """POST `body` signed (v2) with `secret` at `now` to the hook endpoint.
+
+    The plugin signs every send afresh: to send an event again, as the plugin would, pass
+    a later `now` (the same signature twice is a replay, refused).
+    """
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json", **signed_headers(secret, raw)}
+    headers = {
+        "Content-Type": "application/json",
+        **signed_headers(secret, "POST", "/hooks/woocommerce", raw, now=now),
+    }
     headers.update(header_overrides)
     return client.post("/hooks/woocommerce", data=raw, headers=headers)
+
+
+def signed_get(client: Any, target: str, secret: str = HOOK_SECRET) -> Any:
+    """GET `target` (path and query), signed v2 as the plugin signs it."""
+    return client.get(target, headers=signed_headers(secret, "GET", target))
+
+
+def signed_json(
+    target: str, body: Any, secret: str = HOOK_SECRET, now: float | None = None
+) -> tuple[bytes, dict[str, str]]:
+    """The raw JSON of `body` and the headers of a POST of it to `target`, signed v2."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {
+        "Content-Type": "application/json",
+        **signed_headers(secret, "POST", target, raw, now=now),
+    }
+    return raw, headers
 
 
 def pytest_report_header() -> str:

@@ -23,7 +23,10 @@ def sent_payload(world: World, order_id: int) -> dict[str, Any]:
 
 def void_by_hand(world: World, order_id: int) -> None:
     """Someone voids the order's sale in Lightspeed."""
-    pos_client(world.settings).update_sale(void_payload(sent_payload(world, order_id)))
+    sale_id = str(world.ledger(order_id).sale_id)
+    pos_client(world.settings).update_sale(
+        void_payload(sent_payload(world, order_id), sale_id)
+    )
 
 
 def ring_up(world: World, payload: dict[str, Any], **changes: Any) -> str:

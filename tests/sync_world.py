@@ -19,7 +19,7 @@ from agent.emulators.woo import WooEmulator
 from agent.ledger.events import HookEvent, record_hook
 from agent.ledger.models import Order
 from agent.settings import Settings
-from agent.sync.pusher import PassReport
+from agent.sync.pusher import PassReport, Pusher
 from agent.sync.runner import build_pusher
 
 TOKEN = "pos-token-for-tests"
@@ -30,7 +30,14 @@ _events = itertools.count(1)
 class World:
     """Emulators + ledger + settings + connection, with helpers for a test."""
 
-    def __init__(self, pos: PosEmulator, woo: WooEmulator, database_url: str) -> None:
+    def __init__(
+        self,
+        pos: PosEmulator,
+        woo: WooEmulator,
+        database_url: str,
+        **settings: str,
+    ) -> None:
+        """`settings` (`TILLSYNC_…` names) add to or override the test settings."""
         self.pos = pos
         self.woo = woo
         self.settings = Settings.from_mapping(
@@ -44,6 +51,7 @@ class World:
                 "TILLSYNC_WC_KEY": KEY,
                 "TILLSYNC_WC_SECRET": SECRET,
                 "TILLSYNC_HOOK_SECRET": "x" * 40,
+                **settings,
             }
         )
         self.pusher = build_pusher(self.settings)
@@ -125,6 +133,10 @@ class World:
             .order_by(Order.scope.desc())
             .get()
         )
+
+    def pusher_like_a_worker(self) -> Pusher:
+        """Another pusher on the same ledger and POS, as a second worker runs one."""
+        return build_pusher(self.settings)
 
     def sales(self, order_id: int | None = None) -> list[dict[str, Any]]:
         """POS sales Tillsync made (for one order: by its invoice numbers)."""

@@ -57,10 +57,14 @@ def test_orders_endpoint_lists_asked_ids(client):
     from agent.web.signing import signed_headers
 
     post_hook(client, hook_body(order_id=5))
-    answer = client.get("/orders?ids=5,6", headers=signed_headers(HOOK_SECRET, b""))
+    answer = client.get(
+        "/orders?ids=5,6", headers=signed_headers(HOOK_SECRET, "GET", "/orders?ids=5,6")
+    )
     assert answer.status_code == 200
     assert [o["order_id"] for o in answer.json["orders"]] == [5]
-    bad = client.get("/orders?ids=x", headers=signed_headers(HOOK_SECRET, b""))
+    bad = client.get(
+        "/orders?ids=x", headers=signed_headers(HOOK_SECRET, "GET", "/orders?ids=x")
+    )
     assert bad.status_code == 400
     assert bad.json["field"] == "ids"
 
@@ -79,7 +83,7 @@ def test_retry_endpoint_queues_again(client):
         data=raw,
         headers={
             "Content-Type": "application/json",
-            **signed_headers(HOOK_SECRET, raw),
+            **signed_headers(HOOK_SECRET, "POST", "/orders/retry", raw),
         },
     )
     assert answer.status_code == 202

@@ -1,6 +1,6 @@
 """`tillsync backup` saves every POS product (deleted ones too) and every stock row in
 the ledger and as a JSON file in the data dir; `tillsync backups` lists them newest
-first, in the CONTRACT §2 shape."""
+first, in the shape the README gives ('Commands')."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`python -m agent.emulators.pos` (CONTRACT §6): one line once listening, clean stop."""
+"""`python -m agent.emulators.pos` (README, 'Commands'): one line once listening, clean stop."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Inventory as POS-API.md describes it: rows, per product, and the 2.1 absolute set."""
+"""Inventory as the X-Series API has it: rows, per product, and the 2.1 absolute set."""
 
 from __future__ import annotations
 

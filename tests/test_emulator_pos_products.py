@@ -1,4 +1,4 @@
-"""Products as POS-API.md describes them: cursor, deleted, SKU lookup, search, create."""
+"""Products as the X-Series API has them: cursor, deleted, SKU lookup, search, create."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reference data as POS-API.md describes it: 2.0 list shape, ids, names, rates."""
+"""Reference data as the X-Series API has it: 2.0 list shape, ids, names, rates."""
 
 from __future__ import annotations
 

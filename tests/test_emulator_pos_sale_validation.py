@@ -1,4 +1,4 @@
-"""Sale writes are validated whole; reads answer as POS-API.md says (empty list, search)."""
+"""Sale writes are validated whole; reads answer as the X-Series API does (empty list, search)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """The WooCommerce emulator forwards order changes like the tillsync-bridge plugin.
 
 A tiny local receiver stands in for the sidecar and checks each delivery against
-CONTRACT.md §3: ONE event per order per request, topic precedence and data.topics,
-note_excerpt, X-Tillsync-Timestamp and a v1 HMAC-SHA256 of "<ts>.<raw body>".
+the README ("HTTP"): ONE event per order per request, topic precedence and data.topics,
+note_excerpt, X-Tillsync-Timestamp and a v2 HMAC-SHA256 of "<ts>.POST.<path>.<raw body>",
+recomputed here from what arrived, independently of the emulator's own signing.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = receiver.check(self.headers, body)
+                status = receiver.check(self.path, self.headers, body)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -54,16 +55,15 @@ class Receiver:
             daemon=True,
         ).start()
 
-    def check(self, headers: Any, body: bytes) -> int:
+    def check(self, target: str, headers: Any, body: bytes) -> int:
         timestamp = headers.get("X-Tillsync-Timestamp", "")
-        expected = hmac.new(
-            HOOK_SECRET.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
-        ).hexdigest()
+        signed = f"{timestamp}.POST.{target}.".encode() + body
+        expected = hmac.new(HOOK_SECRET.encode(), signed, hashlib.sha256).hexdigest()
         given = headers.get("X-Tillsync-Signature", "")
         problems = []
         if headers.get("Content-Type") != "application/json":
             problems.append("content type")
-        if given != f"v1={expected}":
+        if given != f"v2={expected}":
             problems.append("signature")
         if not timestamp.isdigit() or abs(int(timestamp) - time.time()) > 300:
             problems.append("timestamp")

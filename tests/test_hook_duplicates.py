@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from conftest import every_backend, hook_body, post_hook
 
 from agent.ledger.models import SENT, Event, Order
@@ -15,7 +17,8 @@ def test_repeat_event_is_duplicate_and_changes_nothing(client):
     assert first.json == {"accepted": True, "duplicate": False}
     before = Order.get(Order.order_id == 42)
 
-    again = post_hook(client, body)
+    # Sent again as the plugin would (its outbox re-signs every send).
+    again = post_hook(client, body, now=time.time() + 1)
     assert again.status_code == 202
     assert again.json == {"accepted": True, "duplicate": True}
     after = Order.get(Order.order_id == 42)
@@ -46,7 +49,7 @@ def test_info_note_is_recorded_but_queues_nothing(client):
     )
     assert post_hook(client, note).status_code == 202
     assert Order.get(Order.order_id == 9).state == "sent"
-    assert post_hook(client, note).json["duplicate"] is True
+    assert post_hook(client, note, now=time.time() + 1).json["duplicate"] is True
 
 
 def test_resend_note_releases_the_order(client):

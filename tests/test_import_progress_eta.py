@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 
-from agent.history.progress import Progress, eta_from_rate_limit, format_duration
+from agent.progress import Progress, eta_from_rate_limit, format_duration
 
 
 def test_eta_is_the_orders_left_over_the_budget():

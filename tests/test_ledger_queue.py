@@ -10,10 +10,15 @@ from conftest import every_backend
 from agent.ledger.db import ledger_db
 from agent.ledger.epochs import close_epoch, current_scope, open_epoch, open_epoch_now
 from agent.ledger.events import HookEvent, record_hook
+from agent.ledger.leases import claim_batch, settle
 from agent.ledger.models import FAILED, PENDING, SENT, Event, Order
-from agent.ledger.queue import claim_batch, queue_retry, retry_failed, settle
+from agent.ledger.outcome import PushOutcome, PushResult, SaleMade
+from agent.ledger.queue import queue_retry, retry_failed
 
 NOW = 1_800_000_000.0
+SENT_AS = PushOutcome.done(
+    PushResult.SENT, made=SaleMade("s1", "CLOSED", epoch=1, at=NOW)
+)
 
 
 def event(order_id: int, event_id: str, topic: str = "order.created") -> HookEvent:
@@ -54,8 +59,8 @@ def test_expired_lease_is_taken_over(ledger):
     (taken,) = claim_batch("w2", limit=1, lease_seconds=60, now=NOW + 61)
     assert taken.order_id == crashed.order_id
     # The crashed worker comes back: its settle is refused.
-    assert settle(crashed, {Order.state: SENT}, now=NOW + 62) is False
-    assert settle(taken, {Order.state: SENT, Order.sale_id: "s1"}, now=NOW + 62)
+    assert settle(crashed, PushOutcome.done(PushResult.SENT), now=NOW + 62) is False
+    assert settle(taken, SENT_AS, now=NOW + 62)
     assert Order.get().state == SENT
 
 
@@ -64,17 +69,17 @@ def test_hook_during_push_keeps_order_pending(ledger):
     record_hook(event(1, "a"), now=NOW)
     (claimed,) = claim_batch("w", limit=1, lease_seconds=60, now=NOW)
     record_hook(event(1, "b", "order.updated"), now=NOW + 1)
-    assert settle(claimed, {Order.state: SENT, Order.sale_id: "s"}, now=NOW + 2)
+    assert settle(claimed, SENT_AS, now=NOW + 2)
     order = Order.get()
     assert order.state == PENDING  # the newer content still has to go
-    assert order.sale_id == "s"  # but what the POS holds is known
+    assert order.sale_id == "s1"  # but what the POS holds is known
 
 
 @every_backend
 def test_future_attempts_are_not_due(ledger):
     record_hook(event(1, "a"), now=NOW)
     (claimed,) = claim_batch("w", limit=1, lease_seconds=60, now=NOW)
-    settle(claimed, {Order.next_attempt_at: NOW + 30, Order.attempts: 1}, now=NOW)
+    settle(claimed, PushOutcome.retrying("busy", 1, due_at=NOW + 30), now=NOW)
     assert claim_batch("w", limit=1, lease_seconds=60, now=NOW + 29) == []
     assert len(claim_batch("w", limit=1, lease_seconds=60, now=NOW + 31)) == 1
 

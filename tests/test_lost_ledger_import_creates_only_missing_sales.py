@@ -17,7 +17,8 @@ from agent.ledger.db import ledger_db
 from agent.ledger.migrations import migrate
 from agent.ledger.models import ALL_MODELS, ImportedOrder, Order
 from agent.ledger.queue import queue_retry
-from agent.sync.order_push import payload_from_sale
+from agent.sync.identity import sale_uuid
+from agent.sync.sale_payload import payload_from_sale
 
 
 def _lose_the_ledger() -> None:
@@ -95,3 +96,40 @@ def test_a_sale_voided_in_the_pos_is_replaced_not_duplicated(
     assert sales == {f"WC-{order_id}": "VOIDED", f"WC-{order_id}-1": "CLOSED"}
     row = world.ledger(order_id)
     assert (row.state, row.revision) == ("sent", 1)
+
+
+def test_another_stores_sale_with_the_same_invoice_is_not_ours(
+    world: World, tmp_path: Path
+):
+    """A second WooCommerce store on the same POS made `WC-<n>` for ITS order n: the
+    import must not take it for this store's order n, which still needs its sale."""
+    world.product("S-1", level=100)
+    template = world.order(
+        [{"sku": "S-1", "quantity": 1}], created=days_ago(10), hook=False
+    )
+    order_id = world.order(
+        [{"sku": "S-1", "quantity": 1}], created=days_ago(9), hook=False
+    )
+    world.connect()
+    queue_retry(template)
+    world.push()
+    (made,) = world.sales(template)
+    other = sale_uuid("https://other-shop.example", order_id, 0)
+    pos_client(world.settings).create_sale(
+        {
+            **payload_from_sale(made),
+            "id": other,
+            "source_id": other,
+            "invoice_number": f"WC-{order_id}",
+        }
+    )
+    _lose_the_ledger()
+    world.connect()
+
+    result = tillsync(world, tmp_path, "import-history", "--yes")
+
+    assert result.exit_code == 0, result.output
+    row = world.ledger(order_id)
+    assert row.state == "sent" and row.sale_uuid != other
+    sources = sorted(s["source_id"] for s in world.sales(order_id))
+    assert sources == sorted([other, row.sale_uuid])

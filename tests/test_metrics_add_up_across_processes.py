@@ -90,7 +90,9 @@ def _wait_all_sent(base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = requests.get(
-            f"{base}/status", headers=signed_headers(HOOK_SECRET, b""), timeout=5
+            f"{base}/status",
+            headers=signed_headers(HOOK_SECRET, "GET", "/status"),
+            timeout=5,
         ).json()
         if status["counts"]["sent"] == ORDERS:
             return

@@ -8,13 +8,13 @@ import random
 import requests
 from pos_fakes import BASE_URL, Answer, FakeClock, ScriptedAdapter, ok
 from prometheus_client import REGISTRY
+from scripted_transport import ScriptedResponse, scripted_session
 
 from agent.pos import BearerToken, PosClient, RateGovernor, RetryPolicy
 from agent.sync.counters import count_pos_request, count_woo_request
 from agent.woo import WooClient
 from agent.woo.client import route_of
 from agent.woo.retry import RetryPolicy as WooRetryPolicy
-from agent.woo.scripted_transport import ScriptedResponse, scripted_session
 
 OUTLETS = "GET /api/2.0/outlets"
 

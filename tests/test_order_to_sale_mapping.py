@@ -183,18 +183,10 @@ def test_money_from_strings_never_the_float_price():
 
 
 def test_small_line_taxed_to_the_cent_finds_the_15_percent_tax():
-    from agent.sync.context import SyncContext
+    from agent.ledger.epochs import PosTax
+    from agent.sync.sale_payload import pos_tax_for
 
-    context = SyncContext(
-        epoch=1,
-        scope=1,
-        register_id="r",
-        outlet_id="o",
-        user_id=None,
-        payment_type_id="p",
-        wc_url="https://shop.example",
-        taxes=(("no-tax", Decimal(0)), ("gst", Decimal("0.15"))),
-    )
+    taxes = (PosTax("no-tax", Decimal(0)), PosTax("gst", Decimal("0.15")))
     line = build_sale(
         order(
             total="4.03",
@@ -214,7 +206,7 @@ def test_small_line_taxed_to_the_cent_finds_the_15_percent_tax():
         )
     ).lines[0]
     assert line.tax_rate == Decimal("0.1514")
-    assert context.tax_id_for(line) == "gst"
+    assert pos_tax_for(line, taxes) == "gst"
     free = build_sale(
         order(
             total="0.00",
@@ -233,4 +225,4 @@ def test_small_line_taxed_to_the_cent_finds_the_15_percent_tax():
             ],
         )
     ).lines[0]
-    assert context.tax_id_for(free) == "no-tax"
+    assert pos_tax_for(free, taxes) == "no-tax"

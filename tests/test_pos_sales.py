@@ -60,7 +60,7 @@ def test_create_with_our_id_then_read_it_back(store):
     created = client.create_sale(payload)
     assert created["id"] == payload["id"] and created["status"] == "CLOSED"
     assert created["invoice_number"] == "WC-100"
-    assert client.get_sale(payload["id"])["id"] == payload["id"]
+    assert client.get_sale(payload["id"]).id == payload["id"]
     assert client.get_sale(str(uuid.uuid4())) is None
     assert emulator.inventory_level(product_id) == 7
 
@@ -117,7 +117,7 @@ def test_search_by_invoice_number_is_exact(store):
     product_id = emulator.seed_product("Mug", "MUG", level=10)
     first = client.create_sale(sale(emulator, [(product_id, 1)], invoice="WC-7"))
     client.create_sale(sale(emulator, [(product_id, 1)], invoice="WC-7-1"))
-    assert [s["id"] for s in client.find_sales_by_invoice("WC-7")] == [first["id"]]
+    assert [s.id for s in client.find_sales_by_invoice("WC-7")] == [first["id"]]
     assert client.find_sales_by_invoice("WC-8") == []
 
 
@@ -127,11 +127,11 @@ def test_sales_feed_follows_the_version_cursor(store):
     payload = sale(emulator, [(product_id, 1)])
     client.create_sale(payload)
     pages = list(client.sales_since(0))
-    assert [s["id"] for page in pages for s in page.items] == [payload["id"]]
+    assert [s.id for page in pages for s in page.items] == [payload["id"]]
     cursor = pages[-1].version_max
     client.update_sale({**payload, "status": "VOIDED"})
     changed = [s for page in client.sales_since(cursor) for s in page.items]
-    assert [(s["id"], s["status"]) for s in changed] == [(payload["id"], "VOIDED")]
+    assert [(s.id, s.status) for s in changed] == [(payload["id"], "VOIDED")]
 
 
 def test_a_payload_that_is_not_a_mapping_is_refused(store):

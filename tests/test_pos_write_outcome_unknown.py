@@ -102,8 +102,8 @@ def test_emulator_commits_the_sale_then_drops_the_connection():
         # (faults off) finds it, and the stock left exactly once.
         emulator.set_faults(fault_drop=0.0)
         found = client.get_sale(sale_id)
-        assert found is not None and found["status"] == "CLOSED"
-        assert [
-            s["invoice_number"] for s in client.find_sales_by_invoice("WC-1001")
-        ] == ["WC-1001"]
+        assert found is not None and found.status == "CLOSED"
+        assert [s.invoice_number for s in client.find_sales_by_invoice("WC-1001")] == [
+            "WC-1001"
+        ]
         assert emulator.inventory_level(product_id) == 4

@@ -74,10 +74,9 @@ def test_pos_validation_error_keeps_the_pos_message(world: World):
     world.product("T-1")
     # The POS has no 5 % tax: a line taxed at a rate the POS lacks cannot be sold.
     order_id = world.order([{"sku": "T-1", "quantity": 1}])
-    from agent.ledger.cursors import write_cursor
-    from agent.sync.context import taxes_cursor
+    from agent.ledger.epochs import save_taxes
 
-    write_cursor(taxes_cursor(1), [{"id": "nope", "name": "No Tax", "rate": "0"}])
+    save_taxes(1, [{"id": "nope", "name": "No Tax", "rate": "0"}])
     world.push()
     row = world.ledger(order_id)
     assert row.state == "failed"

@@ -3,6 +3,8 @@ nor lose an order."""
 
 from __future__ import annotations
 
+import contextlib
+
 from sync_world import World
 
 from agent.ledger.models import Order
@@ -63,10 +65,8 @@ def test_crash_after_post_before_ledger_update_is_recovered(world: World):
         raise SystemExit("killed")
 
     world.pusher.pos.create_sale = post_then_die  # type: ignore[method-assign]
-    try:
+    with contextlib.suppress(SystemExit):
         world.push()
-    except SystemExit:
-        pass
     world.pusher.pos.create_sale = original  # type: ignore[method-assign]
     Order.update(lease_expires_at=0, next_attempt_at=0).execute()  # lease runs out
     world.push()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from agent.reconcile.invoices import candidates, owner
+from agent.sync.identity import invoice_candidates as candidates
+from agent.sync.identity import invoice_owner as owner
 
 
 @pytest.mark.parametrize(

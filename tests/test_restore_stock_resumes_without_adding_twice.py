@@ -12,14 +12,14 @@ from history_cli import tillsync
 from sync_world import World, days_ago
 
 from agent.clients import pos_client
-from agent.history.restore import (
+from agent.ledger.models import Backup, StockRestoreItem
+from agent.pos import PosClient, PosUnavailable
+from agent.stock.restore import (
     UNDO_IMPORT,
     apply_restore,
     plan_restore,
     start_restore,
 )
-from agent.ledger.models import Backup, StockRestoreItem
-from agent.pos import PosClient, PosUnavailable
 
 
 class LosesSecondWrite:

@@ -1,4 +1,4 @@
-"""The deterministic identity of sale revisions (POS-API.md idempotency rule)."""
+"""The deterministic identity of sale revisions (README, 'How an order reaches the POS', step 6)."""
 
 from __future__ import annotations
 

@@ -62,12 +62,17 @@ def test_serve_creates_secret_accepts_hooks_and_stops_cleanly(tmp_path: Path):
         answer = requests.post(
             f"{base}/hooks/woocommerce",
             data=raw,
-            headers={"Content-Type": "application/json", **signed_headers(secret, raw)},
+            headers={
+                "Content-Type": "application/json",
+                **signed_headers(secret, "POST", "/hooks/woocommerce", raw),
+            },
             timeout=5,
         )
         assert answer.status_code == 202
         status = requests.get(
-            f"{base}/status", headers=signed_headers(secret, b""), timeout=5
+            f"{base}/status",
+            headers=signed_headers(secret, "GET", "/status"),
+            timeout=5,
         ).json()
         assert status["counts"]["pending"] == 1
     finally:

@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from requests.adapters import HTTPAdapter
+from scripted_transport import ScriptedResponse, scripted_session
 
 from agent.emulators.woo import WooEmulator
 from agent.woo import WooClient
-from agent.woo.scripted_transport import ScriptedResponse, scripted_session
 
 KEY, SECRET = "ck_auth", "cs_auth"
 

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from scripted_transport import ScriptedResponse, scripted_session
 
 from agent.emulators.woo import WooEmulator
 from agent.woo import WooBadResponse, WooBatchError, WooClient, WooError
-from agent.woo.scripted_transport import ScriptedResponse, scripted_session
 
 KEY, SECRET = "ck_batch", "cs_batch"
 

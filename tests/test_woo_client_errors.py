@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from scripted_transport import ScriptedResponse, scripted_session
 
 from agent.woo import (
     WooBadResponse,
@@ -13,7 +14,6 @@ from agent.woo import (
     WooUnavailable,
 )
 from agent.woo.retry import RetryPolicy
-from agent.woo.scripted_transport import ScriptedResponse, scripted_session
 
 KEY, SECRET = "ck_err", "cs_err"
 

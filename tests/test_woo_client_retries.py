@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 import urllib3
+from scripted_transport import ScriptedResponse, scripted_session
 
 from agent.emulators.woo import WooEmulator
 from agent.woo import RetryPolicy, WooClient, WooUnavailable
-from agent.woo.scripted_transport import ScriptedResponse, scripted_session
 
 KEY, SECRET = "ck_retry", "cs_retry"
 ORDER = {"id": 7, "status": "processing", "total": "10.00"}

@@ -1,30 +1,39 @@
-"""The connection commands: `connect`, `disconnect`, `retrigger` (CONTRACT §2)."""
+"""The connection commands: `connect`, `disconnect`, `retrigger` (README, "Commands")."""
 
 from __future__ import annotations
 
 import click
 
-from agent.cli import confirm_or_exit, fail, load_settings, open_ledger_or_fail
-from agent.settings import ConfigError
+from agent.clients import woo_client
+from agent.command_env import Client, confirm_or_exit, fail, open_ledger, start
+from agent.connection.connect import ConnectError
+from agent.connection.connect import connect as open_connection
+from agent.connection.connect import disconnect as close_connection
+from agent.connection.retrigger import (
+    never_sent_orders,
+    retrigger_in_ledger,
+    retrigger_via_notes,
+)
+from agent.pos import PosError, PosForbidden, PosUnauthorized, PosUnavailable
+from agent.settings import ConfigError, Settings
+from agent.woo import WooClient
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to `group`."""
+    for command in (connect_command, disconnect_command, retrigger_command):
+        group.add_command(command)
 
 
 @click.command("connect")
 @click.option("--register", "register_id", help="Register that web sales go to.")
 @click.option("--new-store", is_flag=True, help="Connect to another POS store.")
 def connect_command(register_id: str | None, new_store: bool) -> None:
-    """Check POS credentials, pick the register and open a connection epoch."""
-    from agent.clients import pos_client, pos_identity
-    from agent.connection.connect import ConnectError
-    from agent.connection.connect import connect as open_connection
-    from agent.pos import PosError
-
-    settings = load_settings()
-    try:
-        identity = pos_identity(settings)
-        pos = pos_client(settings)
-    except ConfigError as error:
-        fail(str(error))
-    open_ledger_or_fail(settings)
+    """Check POS and WooCommerce credentials, pick the register, open an epoch."""
+    env = start(Client.POS, ledger=False)
+    settings, identity = env.settings, env.store
+    woo = _woo_to_check(settings)
+    open_ledger(settings)
 
     def announce(counts: dict[str, int]) -> None:
         if any(counts.values()):
@@ -36,13 +45,14 @@ def connect_command(register_id: str | None, new_store: bool) -> None:
 
     try:
         result = open_connection(
-            pos,
+            env.pos,
             identity,
             register_id=register_id or settings.pos_register_id,
             payment_type_id=settings.pos_payment_type_id,
             user_id=settings.pos_user_id,
             new_store=new_store,
             announce=announce,
+            woo=woo,
         )
     except ConnectError as error:
         fail(str(error))
@@ -51,6 +61,8 @@ def connect_command(register_id: str | None, new_store: bool) -> None:
     if result.already:
         click.echo(f"already connected to {identity} (epoch {result.epoch.id})")
         return
+    for warning in result.warnings:
+        click.echo(f"tillsync: warning: {warning}", err=True)
     assert result.register is not None and result.payment_type is not None
     click.echo(
         f"connected to {identity}: epoch {result.epoch.id}, register "
@@ -59,9 +71,21 @@ def connect_command(register_id: str | None, new_store: bool) -> None:
     )
 
 
-def _pos_problem(error: Exception) -> str:
-    from agent.pos import PosForbidden, PosUnauthorized, PosUnavailable
+def _woo_to_check(settings: Settings) -> WooClient | None:
+    """The WooCommerce client whose keys `connect` checks; None when WooCommerce is
+    not configured (TILLSYNC_WC_URL unset), as before the check existed."""
+    if not settings.wc_url:
+        return None
+    try:
+        return woo_client(settings)
+    except ConfigError as error:
+        click.echo(f"tillsync: warning: WooCommerce not checked: {error}", err=True)
+        return None
+    except ValueError as error:
+        fail(f"TILLSYNC_WC_URL: {error}")
 
+
+def _pos_problem(error: Exception) -> str:
     if isinstance(error, PosUnauthorized):
         return (
             "the POS refused the credentials (TILLSYNC_POS_TOKEN or the OAuth "
@@ -77,10 +101,7 @@ def _pos_problem(error: Exception) -> str:
 @click.command("disconnect")
 def disconnect_command() -> None:
     """Close the connection epoch: hooks are still recorded, nothing is pushed."""
-    from agent.connection.connect import disconnect as close_connection
-
-    settings = load_settings()
-    open_ledger_or_fail(settings)
+    start()
     epoch = close_connection()
     if epoch is None:
         click.echo("not connected; nothing to do")
@@ -94,14 +115,7 @@ def disconnect_command() -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def retrigger_command(via_note: bool, dry_run: bool, yes: bool) -> None:
     """Re-queue only the orders that never reached the POS."""
-    from agent.connection.retrigger import (
-        never_sent_orders,
-        retrigger_in_ledger,
-        retrigger_via_notes,
-    )
-
-    settings = load_settings()
-    open_ledger_or_fail(settings)
+    env = start()
     plan = never_sent_orders()
     states = ", ".join(f"{n} {state}" for state, n in sorted(plan.by_state.items()))
     if not plan.order_ids:
@@ -124,13 +138,8 @@ def retrigger_command(via_note: bool, dry_run: bool, yes: bool) -> None:
         count = retrigger_in_ledger(plan.order_ids)
         click.echo(f"{count} orders queued again")
         return
-    from agent.clients import woo_client
-
-    try:
-        woo = woo_client(settings)
-    except ConfigError as error:
-        fail(str(error))
-    outcome = retrigger_via_notes(woo, plan.order_ids)
+    # Built only now: listing, --dry-run and the ledger re-queue need no WooCommerce.
+    outcome = retrigger_via_notes(env.woo, plan.order_ids)
     click.echo(f"{len(outcome.added)} notes added; the plugin forwards them")
     if outcome.refused:
         for order_id, message in outcome.refused.items():

@@ -1,10 +1,10 @@
 """`tillsync connect` / `disconnect`: connection epochs to one POS store.
 
-Connecting checks the credentials, picks the register (its outlet loses the stock), the
-payment type and the user, saves the POS taxes, and opens an epoch. Reconnecting to the
-same store never starts over: what was sent stays sent, and only what never reached the
-POS is re-triggered. Another store needs `--new-store` and starts a new scope; the old
-store's rows stay as history.
+Connecting checks the POS credentials and the WooCommerce keys, picks the register (its
+outlet loses the stock), the payment type and the user, saves the POS taxes, and opens an
+epoch. Reconnecting to the same store never starts over: what was sent stays sent, and
+only what never reached the POS is re-triggered. Another store needs `--new-store` and
+starts a new scope; the old store's rows stay as history.
 """
 
 from __future__ import annotations
@@ -12,13 +12,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from agent.ledger.cursors import write_cursor
 from agent.ledger.db import ledger_db
-from agent.ledger.epochs import close_epoch, latest_epoch, open_epoch, open_epoch_now
+from agent.ledger.epochs import (
+    close_epoch,
+    latest_epoch,
+    open_epoch,
+    open_epoch_now,
+    save_taxes,
+)
 from agent.ledger.models import FAILED, PENDING, Epoch, Order, Store
 from agent.ledger.queue import requeue
 from agent.pos import PaymentType, PosClient, Register
-from agent.sync.context import taxes_cursor
+from agent.woo import (
+    WooBadResponse,
+    WooClient,
+    WooError,
+    WooNotFound,
+    WooUnauthorized,
+    WooUnavailable,
+)
 
 # Failures whose cause may have changed across a disconnect: the POS store may now
 # have the tax, the product or the permission that was missing.
@@ -43,6 +55,7 @@ class ConnectResult:
     register: Register | None = None
     payment_type: PaymentType | None = None
     retriggered: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def choose_register(registers: list[Register], wanted: str | None) -> Register:
@@ -85,6 +98,38 @@ def choose_payment_type(types: list[PaymentType], wanted: str | None) -> Payment
     )
 
 
+def check_woo_keys(woo: WooClient) -> str | None:
+    """None when the keys can read orders; a warning when WooCommerce did not answer.
+
+    Raises ConnectError when WooCommerce refuses the keys (401/403) or the URL is not a
+    WooCommerce REST API: the first pass would stop on either, so nothing is opened.
+    """
+    try:
+        woo.check_access()
+    except WooUnauthorized as error:
+        raise ConnectError(
+            "WooCommerce refused the REST API key: check TILLSYNC_WC_KEY and "
+            "TILLSYNC_WC_SECRET (a key with Read/Write permission, from WooCommerce › "
+            f"Settings › Advanced › REST API): {error}"
+        ) from None
+    except (WooNotFound, WooBadResponse) as error:
+        raise ConnectError(
+            f"TILLSYNC_WC_URL does not lead to a WooCommerce REST API: {error}"
+        ) from None
+    except WooUnavailable as error:
+        return (
+            "WooCommerce did not answer, so TILLSYNC_WC_KEY and TILLSYNC_WC_SECRET "
+            f"were not checked ({error}); connecting anyway, orders wait until it "
+            "answers"
+        )
+    except WooError as error:
+        return (
+            "WooCommerce could not check TILLSYNC_WC_KEY and TILLSYNC_WC_SECRET "
+            f"({error}); connecting anyway"
+        )
+    return None
+
+
 def retrigger_counts(scope: int) -> dict[str, int]:
     """Orders a reconnect will push: pending ones, and retryable failures."""
     pending = Order.select().where((Order.scope == scope) & (Order.state == PENDING))
@@ -105,10 +150,12 @@ def connect(
     user_id: str | None = None,
     new_store: bool = False,
     announce: Callable[[dict[str, int]], None] | None = None,
+    woo: WooClient | None = None,
 ) -> ConnectResult:
     """Open an epoch for `identity` (see module docstring); raise ConnectError.
 
     `announce` is called with what will be re-triggered before anything changes.
+    `woo`, when WooCommerce is configured, has its keys checked first (`check_woo_keys`).
     """
     current = open_epoch_now()
     latest = latest_epoch()
@@ -126,6 +173,7 @@ def connect(
     register = choose_register(pos.registers(), register_id)
     payment_type = choose_payment_type(pos.payment_types(), payment_type_id)
     taxes = [{"id": t.id, "name": t.name, "rate": str(t.rate)} for t in pos.taxes()]
+    warning = check_woo_keys(woo) if woo is not None else None
     known_store = Store.get_or_none(Store.identity == identity)
     if announce is not None:
         announce(retrigger_counts(known_store.id if known_store else 0))
@@ -139,7 +187,7 @@ def connect(
             user_id=user_id or me.id,
             payment_type_id=payment_type.id,
         )
-        write_cursor(taxes_cursor(epoch.store_id), taxes)
+        save_taxes(epoch.store_id, taxes)
         counts = retrigger_counts(epoch.store_id)
         requeue(
             (Order.state == FAILED) & Order.reason_code.in_(RETRIGGERED_FAILURES),
@@ -150,6 +198,7 @@ def connect(
         register=register,
         payment_type=payment_type,
         retriggered=counts,
+        warnings=[warning] if warning else [],
     )
 
 

@@ -9,6 +9,7 @@ the demo, which then stops the children in reverse order and says so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -94,15 +95,11 @@ class Child:
         """SIGTERM, wait up to `grace`, then SIGKILL the whole group; exit status."""
         if self.alive():
             self.process.send_signal(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            # Whatever is left in the group (a gunicorn worker, the scheduler) goes too.
+        # Whatever is left in the group (a gunicorn worker, the scheduler) goes too.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
         return self.process.wait()
 
 

@@ -1,33 +1,29 @@
-"""`tillsync demo [--orders N] [--once]`: a whole store on this machine (CONTRACT §2).
+"""`tillsync demo [--orders N] [--once]`: a whole store on this machine (README, "Commands").
 
-The story is told in story.py. Data lives in a temporary folder, removed at the end,
-unless TILLSYNC_DATA_DIR is set in the environment (then it is kept; it must not hold
-a ledger already). Ctrl-C — or SIGTERM — stops every process the demo started.
+The story is told in story.py and run by session.py. Data lives in a temporary folder,
+removed at the end, unless TILLSYNC_DATA_DIR is set in the environment (then it is
+kept; it must not hold a ledger already). Ctrl-C — or SIGTERM — stops every process the
+demo started.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import sys
 import tempfile
 from pathlib import Path
-from types import FrameType
 
 import click
-import requests
 
-from agent.demo.children import ChildFailed
-from agent.demo.emulator_admin import AdminError
-from agent.demo.story import Demo, DemoFailed, DemoOptions
-from agent.demo.summary import Summary
+from agent.command_env import fail
+
+
+def register(group: click.Group) -> None:
+    """Add `demo` to `group`."""
+    group.add_command(demo_command)
 
 
 def _data_dir() -> tuple[Path, bool]:
     """(folder, keep it afterwards)."""
-    from agent.cli import fail
-
     given = os.environ.get("TILLSYNC_DATA_DIR")
     if not given:
         return Path(tempfile.mkdtemp(prefix="tillsync-demo-")), False
@@ -42,10 +38,6 @@ def _data_dir() -> tuple[Path, bool]:
     except OSError as error:
         fail(f"cannot create TILLSYNC_DATA_DIR ({folder}): {error}")
     return folder, True
-
-
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
 
 
 @click.command("demo")
@@ -97,6 +89,12 @@ def demo_command(
     seed: int,
 ) -> None:
     """A whole store on this machine: emulators, sidecar, import, live orders."""
+    # Imported here, not at the top: the story pulls in flask (through agent.web) and
+    # the emulators' admin clients, about 5 MB and 0.15 s that every other command
+    # would carry too (README, "Performance" measures import-history's peak RSS).
+    from agent.demo.session import run_demo
+    from agent.demo.story import DemoOptions
+
     data_dir, keep = _data_dir()
     options = DemoOptions(
         orders=orders,
@@ -116,54 +114,4 @@ def demo_command(
         )
         + ("" if once else "; Ctrl-C stops everything")
     )
-    demo = Demo(options, data_dir, click.echo)
-    # SIGINT too: a shell starts background jobs with it ignored, and Ctrl-C (or a
-    # script's `kill -INT`) must still stop everything.
-    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    previous = {sig: signal.signal(sig, _interrupt) for sig in stop_signals}
-    interrupted = False
-    problem: str | None = None
-    summary = None
-    try:
-        summary = demo.run()
-    except KeyboardInterrupt:
-        interrupted = True
-    except (DemoFailed, ChildFailed, AdminError) as error:
-        problem = str(error)
-    finally:
-        # A second Ctrl-C must not leave children behind half-stopped.
-        for sig in stop_signals:
-            signal.signal(sig, signal.SIG_IGN)
-        if summary is None:
-            summary = _summary_if_possible(demo)
-        for line in demo.stop():
-            click.echo(f"      {line}")
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        if not keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
-    if summary is not None:
-        click.echo("summary")
-        for line in summary.lines():
-            click.echo(f"  {line}")
-    if problem is not None:
-        click.echo(f"tillsync: the demo stopped: {problem}", err=True)
-        sys.exit(1)
-    if interrupted or summary is None:
-        sys.exit(1 if once else 0)
-    if summary.counts.get("pending"):
-        click.echo(
-            f"tillsync: the demo ended with {summary.counts['pending']} orders still "
-            "pending",
-            err=True,
-        )
-        sys.exit(1)
-
-
-def _summary_if_possible(demo: Demo) -> Summary | None:
-    """The figures so far; None when the story stopped before there were any."""
-    try:
-        return demo.summary()
-    except (DemoFailed, requests.RequestException, AdminError, KeyError):
-        # Stopped before the sidecar or an emulator answered: no figures to show.
-        return None
+    run_demo(options, data_dir, keep)

@@ -47,7 +47,7 @@ class SidecarClient:
     def _get(self, path: str) -> Any:
         answer = self.session.get(
             f"{self.base_url}{path}",
-            headers=signed_headers(self.secret, b""),
+            headers=signed_headers(self.secret, "GET", path),
             timeout=TIMEOUT_SECONDS,
         )
         answer.raise_for_status()

@@ -228,7 +228,9 @@ class Demo:
         try:
             client.wait_healthy(child.check)
         except TimeoutError as error:
-            raise DemoFailed(f"{error}; its log {child.log_path} ends:\n{child.tail()}")
+            raise DemoFailed(
+                f"{error}; its log {child.log_path} ends:\n{child.tail()}"
+            ) from error
         self.echo(f"[3/6] sidecar on {base_url}")
         self.echo(f"      dashboard: {base_url}/   metrics: {base_url}/metrics")
         return client

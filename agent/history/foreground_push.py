@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from agent.history.progress import Progress, eta_from_rate_limit
 from agent.ledger.epochs import open_epoch_now
 from agent.ledger.models import PENDING, ImportedOrder, Order
+from agent.progress import Progress, eta_from_rate_limit
 from agent.sync.pusher import PassReport, Pusher
 
 POLL_SECONDS = 0.5

@@ -22,27 +22,29 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from agent.history.backups import (
-    BEFORE_IMPORT,
-    WC_ONLY,
-    load_snapshot,
-    save_snapshot,
-    take_backup,
-)
+from agent.history.foreground_push import pending_count
 from agent.history.plan import ImportPlan, LedgerFacts
-from agent.history.progress import Progress
 from agent.history.recovery import PosSales
-from agent.history.snapshot import StockSnapshot, read_snapshot
 from agent.history.window import ONE_SECOND, ImportWindow
 from agent.history.writers import (
     DryRunWriter,
     ImportWriter,
     LedgerWriter,
+    PlanPage,
     cursor_name,
 )
 from agent.ledger.cursors import read_cursor
-from agent.ledger.models import Backup, Epoch, HistoryImport
+from agent.ledger.epochs import Connection
+from agent.ledger.models import Backup, HistoryImport
 from agent.pos import PosClient
+from agent.progress import Progress
+from agent.stock.backups import (
+    BEFORE_IMPORT,
+    WC_ONLY,
+    load_snapshot,
+    save_snapshot,
+)
+from agent.stock.snapshot import StockSnapshot, read_snapshot
 from agent.sync.woo_values import read_woo_values
 from agent.woo import WooClient, parse_gmt
 from agent.woo.client import Page
@@ -54,9 +56,7 @@ class ImportContext:
 
     pos: PosClient
     woo: WooClient
-    epoch: Epoch
-    store: str  # the POS identity
-    first_connected_at: float
+    connection: Connection
     wc_url: str
     data_dir: Path
     status_map: dict[str, str] | None = None
@@ -75,14 +75,6 @@ class ImportBlocked(Exception):
     """Another import must be finished first; the message says how."""
 
 
-def same_window(history_import: HistoryImport, window: ImportWindow) -> bool:
-    """Whether a run asks for the window `history_import` was started with."""
-    return (
-        history_import.since == window.since_ts
-        and history_import.until == window.until_ts
-    )
-
-
 def import_to_resume(scope: int, window: ImportWindow) -> HistoryImport | None:
     """The import a run of `window` continues, if any.
 
@@ -92,9 +84,7 @@ def import_to_resume(scope: int, window: ImportWindow) -> HistoryImport | None:
     never takes a second backup nor queues anything twice. One whose pages were not
     all read blocks an import of another window.
     """
-    from agent.history.foreground_push import pending_count
-
-    latest = (
+    latest: HistoryImport | None = (
         HistoryImport.select()
         .where(HistoryImport.scope == scope)
         .order_by(HistoryImport.id.desc())
@@ -102,11 +92,10 @@ def import_to_resume(scope: int, window: ImportWindow) -> HistoryImport | None:
     )
     if latest is None:
         return None
-    if same_window(latest, window):
-        if latest.queued_at is None or pending_count(latest.id):
-            return latest
-        return None
-    if latest.queued_at is None:
+    unread = latest.queued_at is None
+    if (latest.since, latest.until) == (window.since_ts, window.until_ts):
+        return latest if unread or pending_count(latest.id) else None
+    if unread:
         raise ImportBlocked(
             f"import {latest.id} was interrupted: run it again with the same --since "
             "and --until to finish it before starting another"
@@ -152,54 +141,28 @@ class Importer:
             window, dry_run, skip_backup, resume
         )
         self.progress.note("reading the POS's sales once (lost-ledger check)…")
-        sales = PosSales.read(ctx.pos)
         plan = ImportPlan(
-            scope=ctx.epoch.store_id,
-            outlet_id=ctx.epoch.outlet_id,
+            scope=ctx.connection.scope,
+            outlet_id=ctx.connection.outlet_id,
             snapshot=snapshot,
-            sales=sales,
+            sales=PosSales.read(ctx.pos),
+            wc_url=ctx.wc_url,
             status_map=ctx.status_map,
         )
-        writer: ImportWriter
-        if history_import is None or backup is None:
-            writer = DryRunWriter()
-        else:
+        writer: ImportWriter = DryRunWriter()
+        if history_import is not None and backup is not None:
             writer = LedgerWriter(
                 ctx.woo,
                 history_import,
                 backup,
                 snapshot,
-                epoch_id=ctx.epoch.id,
-                outlet_id=ctx.epoch.outlet_id,
+                epoch_id=ctx.connection.epoch,
+                outlet_id=ctx.connection.outlet_id,
                 wc_url=ctx.wc_url,
                 data_dir=ctx.data_dir,
             )
-        resume_after = None
-        if history_import is not None:
-            saved = read_cursor(cursor_name(history_import.id))
-            resume_after = parse_gmt(saved) if saved else None
-        done = 0
-        self.progress.start("reading orders", 0)
-        for page in _pages(ctx.woo, window, resume_after):
-            orders = page.items
-            if not orders:
-                break
-            facts = LedgerFacts.read(
-                plan.scope,
-                history_import.id if history_import else None,
-                [int(o["id"]) for o in orders],
-            )
-            decisions, linked = plan.consider(orders, facts)
-            if linked:
-                writer.save_woo_values(read_woo_values(ctx.woo, linked))
-            writer.write_page(
-                decisions, linked, str(orders[-1].get("date_created_gmt") or "") or None
-            )
-            writer.overwrite(bool(plan.prices_include_tax), force=False)
-            done += len(orders)
-            # Every page of one listing announces the same total: what this run reads.
-            self.progress.update(done, total=page.total)
-        writer.overwrite(bool(plan.prices_include_tax), force=True)
+        self._read_pages(window, plan, writer, history_import)
+        writer.overwrite(force=True)
         self.progress.finish()
         if history_import is not None:
             HistoryImport.update(queued_at=time.time()).where(
@@ -208,6 +171,37 @@ class Importer:
             history_import = HistoryImport.get_by_id(history_import.id)
         return ImportRun(plan=plan, writer=writer, history_import=history_import)
 
+    def _read_pages(
+        self,
+        window: ImportWindow,
+        plan: ImportPlan,
+        writer: ImportWriter,
+        history_import: HistoryImport | None,
+    ) -> None:
+        """Decide and write the window's orders page by page, from the cursor."""
+        woo = self.context.woo
+        import_id = history_import.id if history_import is not None else None
+        saved = read_cursor(cursor_name(import_id)) if import_id is not None else None
+        done = 0
+        self.progress.start("reading orders", 0)
+        for page in _pages(woo, window, parse_gmt(saved) if saved else None):
+            orders = page.items
+            if not orders:
+                break
+            ids = [int(o["id"]) for o in orders]
+            decisions, linked = plan.consider(
+                orders, LedgerFacts.read(plan.scope, import_id, ids)
+            )
+            if linked:
+                writer.save_woo_values(read_woo_values(woo, linked))
+            cursor = str(orders[-1].get("date_created_gmt") or "") or None
+            taxes = bool(plan.prices_include_tax)
+            writer.write_page(PlanPage(decisions, linked, cursor, taxes))
+            writer.overwrite(force=False)
+            done += len(orders)
+            # Every page of one listing announces the same total: what this run reads.
+            self.progress.update(done, total=page.total)
+
     def _start(
         self,
         window: ImportWindow,
@@ -215,13 +209,13 @@ class Importer:
         skip_backup: bool,
         resume: HistoryImport | None,
     ) -> tuple[HistoryImport | None, Backup | None, StockSnapshot]:
-        ctx = self.context
+        ctx, note = self.context, self.progress.note
         if dry_run:
-            self.progress.note("reading POS products and stock (nothing is saved)…")
+            note("reading POS products and stock (nothing is saved)…")
             return None, None, read_snapshot(ctx.pos)
         if resume is not None:
             backup = Backup.get_by_id(resume.backup_id)
-            self.progress.note(
+            note(
                 f"resuming import {resume.id} (backup {backup.id} was taken when it "
                 "started)…"
             )
@@ -230,35 +224,27 @@ class Importer:
             )
             return resume, backup, snapshot
         if skip_backup:
-            self.progress.note(
-                "NOT backing up POS products and stock (--skip-backup-i-know)…"
-            )
-            snapshot = read_snapshot(ctx.pos)
-            # Still a backup row: it keeps the WooCommerce values the import overwrites.
-            backup = save_snapshot(
-                StockSnapshot(),
-                store=ctx.store,
-                scope=ctx.epoch.store_id,
-                outlet_id=ctx.epoch.outlet_id,
-                purpose=WC_ONLY,
-                data_dir=ctx.data_dir,
-            )
+            note("NOT backing up POS products and stock (--skip-backup-i-know)…")
         else:
-            self.progress.note("backing up POS products and stock…")
-            backup, snapshot = take_backup(
-                ctx.pos,
-                store=ctx.store,
-                scope=ctx.epoch.store_id,
-                outlet_id=ctx.epoch.outlet_id,
-                purpose=BEFORE_IMPORT,
-                data_dir=ctx.data_dir,
-            )
-            self.progress.note(
+            note("backing up POS products and stock…")
+        snapshot = read_snapshot(ctx.pos)
+        # Without a POS backup, still a backup row: it keeps the WooCommerce values
+        # the import overwrites.
+        backup = save_snapshot(
+            StockSnapshot() if skip_backup else snapshot,
+            store=ctx.connection.store,
+            scope=ctx.connection.scope,
+            outlet_id=ctx.connection.outlet_id,
+            purpose=WC_ONLY if skip_backup else BEFORE_IMPORT,
+            data_dir=ctx.data_dir,
+        )
+        if not skip_backup:
+            note(
                 f"backup {backup.id}: {backup.products} products, "
                 f"{backup.inventory_rows} stock levels → {backup.file_path}"
             )
         history_import = HistoryImport.create(
-            scope=ctx.epoch.store_id,
+            scope=ctx.connection.scope,
             backup=backup.id,
             since=window.since_ts,
             until=window.until_ts,

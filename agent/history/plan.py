@@ -3,62 +3,44 @@ for a dry run and a real run (only the writer differs, see `writers.py`).
 
 Orders: queued for the push path, or recovered (their sale is already in the POS), or
 left alone (the ledger already has their sale, or this import queued them before it was
-interrupted). Products, for the orders that will become sales: already linked, linked
-now to the POS product with the same SKU (and that WooCommerce product overwritten with
-the POS name, price and stock), created in the POS by the push, or refused (the POS
-product was deleted, or the line has no product any more). The stock leaving the
-register's outlet is counted per POS product.
+interrupted). Products, for the orders that will become sales: the push path's own rule
+(agent/sync/products.py) over the backup snapshot — already linked, linked now by SKU
+(that WooCommerce product then takes the POS name, price and stock), created in the POS
+by the push, or refused (deleted in the POS, or no product any more). The stock leaving
+the register's outlet is counted per POS product.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from agent.history.recovery import FoundSale, PosSales
-from agent.history.snapshot import StockSnapshot
-from agent.ledger.models import SENT, VOIDED, Order, ProductLink, rows
+from agent.ledger.models import SENT, VOIDED, ImportedOrder, Order, rows
+from agent.stock.snapshot import StockSnapshot
 from agent.sync import mapping
-from agent.sync.mapping import MappingError, SaleLine, build_sale, outcome_for
-from agent.sync.products import fallback_sku
-
-# Order actions.
-QUEUE = "queue"
-RECOVER = "recover"
-ALREADY_SENT = "already_sent"
-ALREADY_QUEUED = "already_queued"
-
-# Product actions.
-LINKED = "linked"  # a link exists already: nothing changes
-LINK = "link"  # linked by SKU now; WooCommerce takes the POS values
-CREATE = "create"  # no POS product has the SKU: the push creates one
-DELETED = "deleted"  # the POS product was deleted: the order will fail
-MISSING = "missing"  # the line has no product any more: the order will fail
-REFUSED = (DELETED, MISSING)
-
-ProductKey = tuple[int, int]  # (WooCommerce product id, variation id or 0)
+from agent.sync.mapping import MappingError, build_sale, outcome_for
+from agent.sync.products import (
+    REFUSED,
+    ProductAction,
+    ProductChoice,
+    ProductKey,
+    ProductResolver,
+)
 
 
-@dataclass
-class ProductDecision:
-    """What happens to one WooCommerce product or variation."""
+class OrderAction(StrEnum):
+    """What the import does with one order."""
 
-    action: str
-    wc_product_id: int
-    wc_variation_id: int
-    name: str
-    sku: str | None
-    pos_product_id: str | None = None
-    pos_name: str | None = None
-    quantity: int = 0  # units the imported sales take
-
-    @property
-    def key(self) -> ProductKey:
-        """(product id, variation id)."""
-        return (self.wc_product_id, self.wc_variation_id)
+    QUEUE = "queue"
+    RECOVER = "recover"
+    ALREADY_SENT = "already_sent"
+    ALREADY_QUEUED = "already_queued"
 
 
 @dataclass(frozen=True)
@@ -66,7 +48,7 @@ class OrderDecision:
     """What the import does with one WooCommerce order."""
 
     order: Mapping[str, Any]
-    action: str
+    action: OrderAction
     found: FoundSale | None = None
     content_hash: str | None = None  # of the order now, for a recovered sale
 
@@ -86,28 +68,20 @@ class LedgerFacts:
     @classmethod
     def read(cls, scope: int, import_id: int | None, ids: list[int]) -> LedgerFacts:
         """Facts for `ids` in `scope` (`import_id` None: a dry run, nothing queued)."""
-        from agent.ledger.models import ImportedOrder
-
-        sent = rows(
-            Order.select(Order.order_id).where(
-                (Order.scope == scope)
-                & Order.order_id.in_(ids)
-                & (Order.sale_status.is_null(False) | Order.state.in_([SENT, VOIDED]))
-            )
+        sent = Order.select(Order.order_id).where(
+            (Order.scope == scope)
+            & Order.order_id.in_(ids)
+            & (Order.sale_status.is_null(False) | Order.state.in_([SENT, VOIDED]))
         )
-        queued: list[tuple[Any, ...]] = []
-        if import_id is not None:
-            queued = list(
-                rows(
-                    ImportedOrder.select(ImportedOrder.order_id).where(
-                        (ImportedOrder.history_import == import_id)
-                        & ImportedOrder.order_id.in_(ids)
-                    )
-                )
-            )
+        queued = ImportedOrder.select(ImportedOrder.order_id).where(
+            (ImportedOrder.history_import == import_id)
+            & ImportedOrder.order_id.in_(ids)
+        )
         return cls(
-            sent=frozenset(int(r[0]) for r in sent),
-            queued=frozenset(int(r[0]) for r in queued),
+            sent=frozenset(int(r[0]) for r in rows(sent)),
+            queued=frozenset(
+                int(r[0]) for r in (rows(queued) if import_id is not None else [])
+            ),
         )
 
 
@@ -119,163 +93,108 @@ class ImportPlan:
     outlet_id: str
     snapshot: StockSnapshot
     sales: PosSales
+    wc_url: str
     status_map: Mapping[str, str] | None = None
     orders_seen: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     by_action: Counter[str] = field(default_factory=Counter)
     sales_to_create: int = 0
     orders_refused: Counter[str] = field(default_factory=Counter)
-    products: dict[ProductKey, ProductDecision] = field(default_factory=dict)
+    products: dict[ProductKey, ProductChoice] = field(default_factory=dict)
+    sold: Counter[ProductKey] = field(default_factory=Counter)  # units the sales take
     prices_include_tax: bool | None = None
-    _links: dict[ProductKey, str] = field(default_factory=dict, repr=False)
-    _links_read: set[int] = field(default_factory=set, repr=False)
 
-    # -- pages ----------------------------------------------------------------------
+    def __post_init__(self) -> None:
+        self.resolver = ProductResolver(self.snapshot, self.scope)
 
     def consider(
         self, orders: list[dict[str, Any]], facts: LedgerFacts
-    ) -> tuple[list[OrderDecision], list[ProductDecision]]:
-        """Decide a page; return its order decisions and the products newly linked."""
-        self._load_links(orders)
+    ) -> tuple[list[OrderDecision], list[ProductChoice]]:
+        """Decide a page; return its order decisions and the products linked now."""
+        self.resolver.read_links(
+            int(item.get("product_id") or 0)
+            for order in orders
+            for item in order.get("line_items") or []
+        )
         decisions: list[OrderDecision] = []
-        linked_now: list[ProductDecision] = []
+        linked_now: list[ProductChoice] = []
         for order in orders:
-            order_id = int(order["id"])
             self.orders_seen += 1
             status = str(order.get("status"))
             self.by_status[status] += 1
             if self.prices_include_tax is None and "prices_include_tax" in order:
                 self.prices_include_tax = bool(order["prices_include_tax"])
-            if order_id in facts.queued:
-                action = ALREADY_QUEUED
-            elif order_id in facts.sent:
-                action = ALREADY_SENT
-            else:
-                found = self.sales.latest(order)
-                if found is not None:
-                    decisions.append(self._recovered(order, found))
-                    self.by_action[RECOVER] += 1
-                    continue
-                action = QUEUE
-                if outcome_for(status, self.status_map) == mapping.CLOSED:
-                    linked_now.extend(self._sale(order))
-            self.by_action[action] += 1
-            decisions.append(OrderDecision(order, action))
+            decision = self._decide(order, facts)
+            self.by_action[decision.action] += 1
+            decisions.append(decision)
+            if decision.action == OrderAction.QUEUE and (
+                outcome_for(status, self.status_map) == mapping.CLOSED
+            ):
+                linked_now.extend(self._sale(order))
         return decisions, linked_now
 
-    def _recovered(self, order: Mapping[str, Any], found: FoundSale) -> OrderDecision:
+    def _decide(self, order: Mapping[str, Any], facts: LedgerFacts) -> OrderDecision:
+        order_id = int(order["id"])
+        if order_id in facts.queued:
+            return OrderDecision(order, OrderAction.ALREADY_QUEUED)
+        if order_id in facts.sent:
+            return OrderDecision(order, OrderAction.ALREADY_SENT)
+        found = self.sales.latest(order, self.wc_url)
+        if found is None:
+            return OrderDecision(order, OrderAction.QUEUE)
         digest = None
-        try:
+        # Unreadable: the push path will name the problem if the order must change.
+        with suppress(MappingError):
             digest = build_sale(order).content_hash()
-        except MappingError:
-            pass  # the push path will name the problem if the order must change
-        return OrderDecision(order, RECOVER, found=found, content_hash=digest)
+        return OrderDecision(order, OrderAction.RECOVER, found, digest)
 
-    def _sale(self, order: Mapping[str, Any]) -> list[ProductDecision]:
-        """Count a sale the push will create; return products linked for it."""
+    def _sale(self, order: Mapping[str, Any]) -> list[ProductChoice]:
+        """Count a sale the push will create; return the products linked for it."""
         try:
             draft = build_sale(order)
         except MappingError as error:
             self.orders_refused[error.code] += 1
             return []
-        lines = [line for line in draft.lines if line.kind == "product"]
-        new: list[ProductDecision] = []
-        decided = []
-        for line in lines:
-            decision = self.products.get((line.wc_product_id, line.wc_variation_id))
-            if decision is None:
-                decision = self._decide(line)
-                self.products[decision.key] = decision
-                if decision.action == LINK:
-                    new.append(decision)
-            decided.append((decision, line.quantity))
-        refused = [d for d, _ in decided if d.action in REFUSED]
+        new: list[ProductChoice] = []
+        sold: list[tuple[ProductChoice, int]] = []
+        for line in draft.lines:
+            if line.kind != "product":
+                continue
+            key = (line.wc_product_id, line.wc_variation_id)
+            if key not in self.products:
+                self.products[key] = self.resolver.choose(line)
+                if self.products[key].action == ProductAction.LINK:
+                    new.append(self.products[key])
+            sold.append((self.products[key], line.quantity))
+        refused = [choice for choice, _ in sold if choice.action in REFUSED]
         if refused:
             # The POS refuses the whole sale: no stock moves for any of its lines.
+            deleted = refused[0].action == ProductAction.DELETED
             self.orders_refused[
-                "pos_product_deleted"
-                if refused[0].action == DELETED
-                else "wc_product_missing"
+                "pos_product_deleted" if deleted else "wc_product_missing"
             ] += 1
             return new
         self.sales_to_create += 1
-        for decision, quantity in decided:
-            decision.quantity += quantity
+        for choice, quantity in sold:
+            self.sold[choice.key] += quantity
         return new
-
-    def _decide(self, line: SaleLine) -> ProductDecision:
-        decision = ProductDecision(
-            LINKED,
-            line.wc_product_id,
-            line.wc_variation_id,
-            line.name,
-            line.sku,
-        )
-        pos_id = self._links.get(decision.key)
-        if pos_id is not None:
-            product = self.snapshot.products.get(pos_id)
-            decision.pos_product_id = pos_id
-            decision.pos_name = product.name if product else None
-            if product is not None and product.deleted:
-                decision.action = DELETED
-            return decision
-        sku = line.sku or fallback_sku(line)
-        if sku is None:
-            decision.action = MISSING
-            return decision
-        live = self.snapshot.live_by_sku(sku)
-        if live:
-            decision.action = LINK
-            decision.pos_product_id = live[0].id
-            decision.pos_name = live[0].name
-            return decision
-        deleted = self.snapshot.deleted_by_sku(sku)
-        if deleted is not None:
-            decision.action = DELETED
-            decision.pos_product_id = deleted.id
-            decision.pos_name = deleted.name
-            return decision
-        decision.action = CREATE
-        return decision
-
-    def _load_links(self, orders: Iterable[Mapping[str, Any]]) -> None:
-        """Read the links of this page's products not read yet (one query)."""
-        wanted = {
-            int(item.get("product_id") or 0)
-            for order in orders
-            for item in order.get("line_items") or []
-        } - self._links_read
-        wanted.discard(0)
-        if not wanted:
-            return
-        self._links_read |= wanted
-        query = ProductLink.select(
-            ProductLink.wc_product_id,
-            ProductLink.wc_variation_id,
-            ProductLink.pos_product_id,
-        ).where(
-            (ProductLink.scope == self.scope)
-            & ProductLink.wc_product_id.in_(sorted(wanted))
-        )
-        for product_id, variation_id, pos_id in rows(query):
-            self._links[(int(product_id), int(variation_id))] = str(pos_id)
 
     # -- reading the plan -----------------------------------------------------------
 
-    def stock_changes(self) -> list[tuple[ProductDecision, Decimal, Decimal]]:
-        """(product, level now, level after) at the register's outlet, most sold first."""
+    def stock_changes(self) -> list[tuple[ProductChoice, int, Decimal, Decimal]]:
+        """(product, units sold, level now, level after) at the register's outlet,
+        most sold first."""
         changes = []
-        for decision in self.products.values():
-            if decision.quantity == 0 or decision.action in REFUSED:
-                continue
+        for key, quantity in self.sold.items():
+            choice = self.products[key]
             now = Decimal(0)
-            if decision.pos_product_id is not None:
-                now = self.snapshot.level(decision.pos_product_id, self.outlet_id)
-            changes.append((decision, now, now - decision.quantity))
-        changes.sort(key=lambda c: (-c[0].quantity, c[0].name))
+            if choice.pos_product_id is not None:
+                now = self.snapshot.level(choice.pos_product_id, self.outlet_id)
+            changes.append((choice, quantity, now, now - quantity))
+        changes.sort(key=lambda c: (-c[1], c[0].name))
         return changes
 
-    def products_by_action(self, action: str) -> list[ProductDecision]:
+    def products_by_action(self, action: ProductAction) -> list[ProductChoice]:
         """Decided products with `action`, by name."""
-        found = [d for d in self.products.values() if d.action == action]
-        return sorted(found, key=lambda d: (d.name, d.key))
+        found = [c for c in self.products.values() if c.action == action]
+        return sorted(found, key=lambda c: (c.name, c.key))

@@ -13,21 +13,10 @@ from typing import Any
 
 import peewee
 
-from agent.history.plan import (
-    ALREADY_QUEUED,
-    ALREADY_SENT,
-    CREATE,
-    DELETED,
-    LINK,
-    LINKED,
-    MISSING,
-    QUEUE,
-    RECOVER,
-    ImportPlan,
-    ProductDecision,
-)
-from agent.history.woo_overwrite import OverwriteReport, new_values
+from agent.history.plan import ImportPlan, OrderAction
 from agent.ledger.models import FAILED, HistoryImport, ImportedOrder, Order, rows
+from agent.sync.products import ProductAction, ProductChoice
+from agent.sync.woo_alignment import OverwriteReport, new_values
 
 LIST_LIMIT = 50
 DELETED_PRODUCT = "pos_product_deleted"
@@ -102,7 +91,7 @@ def _counts(counter: Counter[str]) -> str:
     )
 
 
-def _product(decision: ProductDecision) -> str:
+def _product(decision: ProductChoice) -> str:
     wc_id = decision.wc_variation_id or decision.wc_product_id
     return f"“{decision.name}” (SKU {decision.sku or 'none'}, WooCommerce #{wc_id})"
 
@@ -130,80 +119,86 @@ def plan_lines(
         f"{plan.orders_seen} {describe_window}",
         f"  by WooCommerce status: {_counts(plan.by_status)}",
         (
-            f"  to queue for the push path: {actions[QUEUE]}; already sent, left as "
-            f"they are: {actions[ALREADY_SENT]}; their sale is already in the POS "
-            f"(lost ledger), recorded without a new sale: {actions[RECOVER]}"
+            f"  to queue for the push path: {actions[OrderAction.QUEUE]}; already "
+            f"sent, left as they are: {actions[OrderAction.ALREADY_SENT]}; their sale "
+            "is already in the POS (lost ledger), recorded without a new sale: "
+            f"{actions[OrderAction.RECOVER]}"
         ),
         f"  sales the push would create: {plan.sales_to_create}; orders that would "
         f"fail: {refused}" + (f" ({_counts(plan.orders_refused)})" if refused else ""),
     ]
-    if actions[ALREADY_QUEUED]:
-        lines.append(f"  queued by the interrupted import: {actions[ALREADY_QUEUED]}")
-    lines.append("Products of the sales to create:")
-    include_tax = bool(plan.prices_include_tax)
-    overwrites = []
-    for decision in plan.products_by_action(LINK):
-        assert decision.pos_product_id is not None
-        before = woo_values.get(decision.key, {})
-        after = new_values(
-            plan.snapshot,
-            decision.pos_product_id,
-            plan.outlet_id,
-            include_tax,
-            bool(decision.wc_variation_id),
+    if actions[OrderAction.ALREADY_QUEUED]:
+        lines.append(
+            f"  queued by the interrupted import: {actions[OrderAction.ALREADY_QUEUED]}"
         )
-        changes = [
-            f"{name} {before.get(name)!s} → {after[name]!s}"
-            for name in ("name", "regular_price", "stock_quantity", "manage_stock")
-            if name in after and str(before.get(name)) != str(after[name])
-        ]
-        overwrites.append(
-            f"{_product(decision)} ↔ POS “{decision.pos_name}”: "
-            + ("; ".join(changes) or "already equal")
-        )
+    return lines + _product_lines(plan, woo_values) + _stock_lines(plan)
+
+
+def _overwrite_line(
+    plan: ImportPlan, choice: ProductChoice, before: dict[str, Any]
+) -> str:
+    """What a product linked now becomes in WooCommerce, field by field."""
+    current = plan.snapshot.current(str(choice.pos_product_id), plan.outlet_id)
+    taxed, variation = bool(plan.prices_include_tax), bool(choice.wc_variation_id)
+    after = new_values(*current, taxed, variation) if current else {}
+    changes = [
+        f"{name} {before.get(name)!s} → {after[name]!s}"
+        for name in ("name", "regular_price", "stock_quantity", "manage_stock")
+        if name in after and str(before.get(name)) != str(after[name])
+    ]
+    return f"{_product(choice)} ↔ POS “{choice.pos_name}”: " + (
+        "; ".join(changes) or "already equal"
+    )
+
+
+def _product_lines(
+    plan: ImportPlan, woo_values: dict[tuple[int, int], dict[str, Any]]
+) -> list[str]:
+    chosen = plan.products_by_action
     sections = [
         (
             "linked by SKU now; WooCommerce takes the POS name, price and stock",
-            overwrites,
+            [
+                _overwrite_line(plan, c, woo_values.get(c.key, {}))
+                for c in chosen(ProductAction.LINK)
+            ],
         ),
         (
             "created in the POS by the push (no POS product has their SKU)",
-            [_product(d) for d in plan.products_by_action(CREATE)],
+            [_product(c) for c in chosen(ProductAction.CREATE)],
         ),
         (
             "deleted in the POS: their orders will fail",
             [
-                f"{_product(d)} → POS “{d.pos_name}” ({d.pos_product_id})"
-                for d in plan.products_by_action(DELETED)
+                f"{_product(c)} → POS “{c.pos_name}” ({c.pos_product_id})"
+                for c in chosen(ProductAction.DELETED)
             ],
         ),
         (
             "no product any more in WooCommerce: their orders will fail",
-            [_product(d) for d in plan.products_by_action(MISSING)],
+            [_product(c) for c in chosen(ProductAction.MISSING)],
         ),
     ]
+    lines = ["Products of the sales to create:"]
     for title, items in sections:
         if items:
             lines.append(f"  {title} ({len(items)}):")
             lines.extend(_listed(items))
-    linked = len(plan.products_by_action(LINKED))
+    linked = len(chosen(ProductAction.LINKED))
     if linked:
         lines.append(f"  already linked, unchanged: {linked}")
-    stock = plan.stock_changes()
-    lines.append(f"Stock change at the register's outlet ({plan.outlet_id}):")
-    if not stock:
-        lines.append("    none")
-    lines.extend(
-        _listed(
-            [
-                f"{d.pos_name or d.name} (SKU {d.sku or 'none'}"
-                + ("" if d.pos_product_id else ", new product")
-                + f"): {_level(now)} → {_level(after)} (−{d.quantity})"
-                for d, now, after in stock
-            ]
-        )
-    )
     return lines
+
+
+def _stock_lines(plan: ImportPlan) -> list[str]:
+    stock = [
+        f"{c.pos_name or c.name} (SKU {c.sku or 'none'}"
+        + ("" if c.pos_product_id else ", new product")
+        + f"): {_level(now)} → {_level(after)} (−{sold})"
+        for c, sold, now, after in plan.stock_changes()
+    ]
+    lines = [f"Stock change at the register's outlet ({plan.outlet_id}):"]
+    return lines + (_listed(stock) if stock else ["    none"])
 
 
 def outcome_lines(
@@ -219,7 +214,7 @@ def outcome_lines(
         f"  now: {_counts(outcome.by_state)}",
         f"  WooCommerce products overwritten with POS values: {overwrites.overwritten}",
     ]
-    for wc_id, why in sorted(overwrites.refused.items())[:LIST_LIMIT]:
+    for wc_id, why in sorted(overwrites.not_overwritten().items())[:LIST_LIMIT]:
         lines.append(f"    WooCommerce #{wc_id} not overwritten: {why}")
     if outcome.failures:
         lines.append(f"Failed orders ({outcome.failed}), deleted POS products first:")

@@ -11,12 +11,16 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import unquote, urlparse
 
 import peewee
 from playhouse.db_url import connect as connect_url
+
+from agent.data_dir import sqlite_path
 
 ledger_db = peewee.DatabaseProxy()
 
@@ -91,21 +95,36 @@ class SqliteLedgerDatabase(peewee.SqliteDatabase):
             self._release()
 
 
+def _create_private_file(path: Path) -> None:
+    """Create the ledger file 0600 before SQLite opens it.
+
+    SQLite would create it 0644 (less the umask), and it gives its -wal and -shm files the
+    mode of the database file: one that is 0600 from the start keeps all three private.
+    """
+    os.makedirs(path.parent, mode=0o700, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # the umask may have taken bits from the mode above
+    finally:
+        os.close(fd)
+
+
 def open_database(url: str) -> peewee.Database:
     """A peewee database for a sqlite:///, postgresql:// or mysql:// URL."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path)
-        if path != ":memory:" and not path.startswith("/:memory:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        ledger_file = sqlite_path(url)
+        if ledger_file is not None and not ledger_file.exists():
+            _create_private_file(ledger_file)
         return SqliteLedgerDatabase(
             path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15
         )
     if parsed.scheme in ("postgres", "postgresql"):
-        return connect_url(url)
+        return cast(peewee.Database, connect_url(url))
     if parsed.scheme == "mysql":
         # Microsecond timestamps and a full Unicode charset, whatever the server default.
-        return connect_url(url, charset="utf8mb4")
+        return cast(peewee.Database, connect_url(url, charset="utf8mb4"))
     raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")
 
 
@@ -127,3 +146,52 @@ def open_ledger(url: str) -> peewee.Database:
     ledger_db.initialize(db)
     migrate(db)
     return db
+
+
+T = TypeVar("T")
+# Keyed by the database object itself (not its id(), which a later database may reuse
+# after this one is freed: SQLite would then get MySQL's placeholders).
+_prepared: weakref.WeakKeyDictionary[peewee.Database, dict[str, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def prepared(name: str, build: Callable[[peewee.Database], T]) -> T:
+    """SQL text built once per database by `build(db)` (placeholders and identifier
+    quotes differ between backends), for the hot paths that skip peewee's builder."""
+    db = ledger_db.obj
+    statements = _prepared.setdefault(db, {})
+    if name not in statements:
+        statements[name] = build(db)
+    return cast(T, statements[name])
+
+
+def quoted(db: peewee.Database, identifier: str) -> str:
+    """`identifier` quoted for `db` ("x" on SQLite and PostgreSQL, `x` on MySQL)."""
+    return db.quote[0] + identifier + db.quote[1]
+
+
+def insert_sql(
+    db: peewee.Database, model: type[peewee.Model], values: dict[str, str | None]
+) -> str:
+    """`INSERT INTO <model's table> (…) VALUES (…)` for `db`: each column's value is a
+    placeholder (None) or the SQL literal given."""
+    names = ", ".join(quoted(db, column) for column in values)
+    marks = ", ".join(db.param if v is None else v for v in values.values())
+    return (
+        f"INSERT INTO {quoted(db, model._meta.table_name)} ({names}) VALUES ({marks})"
+    )
+
+
+# MySQL/MariaDB 1213 (deadlock) and 1205 (lock wait timeout); PostgreSQL 40P01 and 40001.
+_RETRYABLE = {1213, 1205, "40P01", "40001"}
+
+
+def must_run_again(error: peewee.DatabaseError) -> bool:
+    """True when the database rolled the transaction back to break a deadlock (or a
+    serialization conflict): running the whole transaction again is the cure."""
+    cause = error.__cause__ if error.__cause__ is not None else error
+    code = getattr(cause, "pgcode", None)
+    if code is None and getattr(cause, "args", None):
+        code = cause.args[0]
+    return code in _RETRYABLE

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-import weakref
 from dataclasses import dataclass
-from typing import Any
 
 import peewee
 
-from agent.ledger.db import ledger_db
-from agent.ledger.models import PENDING, RELEASE_NOTE, Epoch, Event, Order
-from agent.ledger.notify import notify_in_transaction
+from agent.ledger.db import insert_sql, ledger_db, must_run_again, prepared, quoted
+from agent.ledger.models import Epoch, Event
+from agent.ledger.queue import Hook, enqueue
 
 INFO_NOTE_MARK = "[Tillsync:info]"
 RESEND_NOTE_MARK = "[Tillsync:resend]"
@@ -21,7 +19,7 @@ REMOVING_TOPICS = ("order.trashed", "order.deleted")
 
 @dataclass(frozen=True)
 class HookEvent:
-    """A validated hook body (CONTRACT §3)."""
+    """A validated hook body (README, 'HTTP')."""
 
     event_id: str
     topic: str
@@ -53,22 +51,27 @@ class HookEvent:
         return "order.status_changed" not in self.topics
 
 
-def record_hook(event: HookEvent, now: float | None = None) -> bool:
+def record_hook(
+    event: HookEvent, now: float | None = None, *, signature: str | None = None
+) -> bool:
     """Record `event` and queue its order; return False when it is a repeat.
 
-    This is the hot path of hook intake, so it runs four prepared statements instead
-    of building peewee queries (which cost more than the database work itself).
+    `signature` is the hook's v2 signature (None for v1): an event already recorded
+    under the same signature is a replay, refused with `ReplayedHook`; under another
+    one it is the plugin sending it again, a harmless duplicate. This is the hot path
+    of hook intake, so it runs prepared statements instead of building peewee queries
+    (which cost more than the database work itself).
     """
     now = time.time() if now is None else now
-    sql = _statements()
-    for _attempt in range(3):
+    for attempt in range(5):
         try:
             with ledger_db.atomic():
-                scope = int(_scalar(sql.current_scope) or 0)
+                latest = ledger_db.execute_sql(_current_scope()).fetchone()
+                scope = int(latest[0]) if latest else 0  # 0: before any connection
                 try:
                     # The unique event_id is the duplicate check: no SELECT first.
-                    _execute(
-                        sql.insert_event,
+                    ledger_db.execute_sql(
+                        _insert_event(),
                         (
                             event.event_id,
                             event.topic,
@@ -77,121 +80,63 @@ def record_hook(event: HookEvent, now: float | None = None) -> bool:
                             scope,
                             event.occurred_at,
                             now,
+                            signature,
                         ),
                     )
                 except peewee.IntegrityError:
                     raise _Duplicate from None
                 if not event.is_info_note:
-                    _queue_order(sql, scope, event, now)
-                    notify_in_transaction()
+                    enqueue(scope, event.order_id, _cause(event), now)
                 return True
         except _Duplicate:
+            if signature is not None and _signed_as(event.event_id) == signature:
+                raise ReplayedHook(event.event_id) from None
             return False
         except peewee.IntegrityError:
             # Another worker created the same order row between our UPDATE and our
             # INSERT: the transaction rolled back whole; run it again.
             continue
-    raise RuntimeError(f"could not record event {event.event_id} after 3 attempts")
+        except peewee.DatabaseError as error:
+            # MariaDB breaks a deadlock between two new orders' inserts this way.
+            if not must_run_again(error) or attempt == 4:
+                raise
+    raise RuntimeError(f"could not record event {event.event_id} after 5 attempts")
+
+
+class ReplayedHook(Exception):
+    """The event was already recorded under the very same signature: a replay."""
+
+
+def _signed_as(event_id: str) -> str | None:
+    row = Event.select(Event.signature).where(Event.event_id == event_id).first()
+    return None if row is None else row.signature
 
 
 class _Duplicate(Exception):
     """The event id is already in the ledger."""
 
 
-@dataclass(frozen=True)
-class _Statements:
-    current_scope: str
-    insert_event: str
-    update_order: str
-    insert_order: str
-
-
-# Keyed by the database object itself (not its id(), which a later database may reuse
-# after this one is freed: SQLite would then get MySQL's placeholders).
-_cache: weakref.WeakKeyDictionary[peewee.Database, _Statements] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _statements() -> _Statements:
-    db = ledger_db.obj
-    cached = _cache.get(db)
-    if cached is not None:
-        return cached
-    q = db.quote  # identifier quotes differ: "x" on SQLite/PostgreSQL, `x` on MySQL
-    p = db.param
-
-    def name(identifier: str) -> str:
-        return q[0] + identifier + q[1]
-
-    def params(count: int) -> str:
-        return ", ".join([p] * count)
-
-    epoch, order, ev = (
-        name(Epoch._meta.table_name),
-        name(Order._meta.table_name),
-        name(Event._meta.table_name),
-    )
-    statements = _Statements(
-        current_scope=f"SELECT {name('store_id')} FROM {epoch} "
-        f"ORDER BY {name('id')} DESC LIMIT 1",
-        insert_event=f"INSERT INTO {ev} ({name('event_id')}, {name('topic')}, "
-        f"{name('topics')}, {name('order_id')}, {name('scope')}, "
-        f"{name('occurred_at')}, {name('received_at')}) VALUES ({params(7)})",
-        update_order=f"UPDATE {order} SET {name('state')} = {p}, "
-        f"{name('next_attempt_at')} = {p}, {name('attempts')} = 0, "
-        f"{name('last_topic')} = {p}, "
-        f"{name('change_seq')} = {name('change_seq')} + 1, "
-        f"{name('updated_at')} = {p}, "
-        f"{name('wc_removed')} = COALESCE({p}, {name('wc_removed')}), "
-        f"{name('release')} = COALESCE({p}, {name('release')}) "
-        f"WHERE {name('scope')} = {p} AND {name('order_id')} = {p}",
-        insert_order=f"INSERT INTO {order} ({name('scope')}, {name('order_id')}, "
-        f"{name('state')}, {name('next_attempt_at')}, {name('last_topic')}, "
-        f"{name('change_seq')}, {name('wc_removed')}, {name('release')}, "
-        f"{name('found_by_poll')}, {name('revision')}, {name('attempts')}, "
-        f"{name('created_at')}, {name('updated_at')}) "
-        f"VALUES ({params(5)}, 1, {p}, {p}, {p}, 0, 0, {p}, {p})",
-    )
-    _cache[db] = statements
-    return statements
-
-
-def _execute(sql: str, params: tuple[object, ...]) -> int:
-    cursor = ledger_db.execute_sql(sql, params)
-    return int(cursor.rowcount)
-
-
-def _scalar(sql: str) -> Any:
-    row = ledger_db.execute_sql(sql).fetchone()
-    return row[0] if row else None
-
-
-def _queue_order(sql: _Statements, scope: int, event: HookEvent, now: float) -> None:
+def _cause(event: HookEvent) -> Hook:
     removed: bool | None = None
     if event.topic in REMOVING_TOPICS:
         removed = True
     elif event.topic == "order.restored":
         removed = False
-    release = RELEASE_NOTE if event.releases_history else None
-    updated = _execute(
-        sql.update_order,
-        (PENDING, now, event.topic, now, removed, release, scope, event.order_id),
-    )
-    if updated:
-        return
-    _execute(
-        sql.insert_order,
-        (
-            scope,
-            event.order_id,
-            PENDING,
-            now,
-            event.topic,
-            bool(removed),
-            release,
-            False,
-            now,
-            now,
-        ),
-    )
+    return Hook(event.topic, releases_history=event.releases_history, removed=removed)
+
+
+def _current_scope() -> str:
+    def build(db: peewee.Database) -> str:
+        epoch = quoted(db, Epoch._meta.table_name)
+        return (
+            f"SELECT {quoted(db, 'store_id')} FROM {epoch} "
+            f"ORDER BY {quoted(db, 'id')} DESC LIMIT 1"
+        )
+
+    return prepared("current_scope", build)
+
+
+def _insert_event() -> str:
+    columns = ("event_id", "topic", "topics", "order_id", "scope", "occurred_at")
+    values = dict.fromkeys((*columns, "received_at", "signature"))
+    return prepared("insert_event", lambda db: insert_sql(db, Event, values))

@@ -13,7 +13,8 @@ import peewee
 
 from agent.ledger.db import ledger_db
 
-# Order states (CONTRACT §4). Flags such as found_by_poll are columns, not states.
+# Order states (README, 'How an order reaches the POS'). Flags such as found_by_poll
+# are columns, not states.
 WAITING = "waiting"
 PENDING = "pending"
 SENT = "sent"
@@ -46,7 +47,7 @@ class Store(LedgerModel):
     """A POS store Tillsync has connected to; its id scopes the orders."""
 
     identity = peewee.CharField(max_length=255, unique=True)
-    # "The connection" (CONTRACT §4): orders created before it are history.
+    # "The connection" (README glossary): orders created before it are history.
     first_connected_at = peewee.DoubleField()
 
 
@@ -99,6 +100,10 @@ class Order(LedgerModel):
     created_at = peewee.DoubleField()
     updated_at = peewee.DoubleField()
 
+    def leased(self, now: float) -> bool:
+        """Whether a worker holds the order right now (its lease has not run out)."""
+        return self.lease_expires_at is not None and self.lease_expires_at >= now
+
     class Meta:
         indexes = (
             (("scope", "order_id"), True),
@@ -117,6 +122,9 @@ class Event(LedgerModel):
     scope = peewee.IntegerField(default=0)
     occurred_at = peewee.DoubleField()
     received_at = peewee.DoubleField()
+    # The v2 signature it came with (schema v7): the same event again under the same
+    # signature is a replay (401), under a new one the plugin's resend (a duplicate).
+    signature = peewee.CharField(max_length=64, null=True)
 
 
 class Cursor(LedgerModel):
@@ -174,7 +182,7 @@ class CatalogueProduct(LedgerModel):
 class Backup(LedgerModel):
     """A copy of every POS product and stock level, taken before an import or by hand.
 
-    It also keeps the WooCommerce values an import overwrote (`BackupWooProduct`).
+    It also keeps the WooCommerce values an overwrite replaced (`BackupWooProduct`).
     """
 
     scope = peewee.IntegerField()
@@ -215,7 +223,7 @@ class BackupInventory(LedgerModel):
 
 
 class BackupWooProduct(LedgerModel):
-    """A WooCommerce product's own values, saved before an import overwrote them."""
+    """A WooCommerce product's own values, saved before an overwrite replaced them."""
 
     backup = peewee.ForeignKeyField(Backup, backref="woo_products", on_delete="CASCADE")
     wc_product_id = peewee.BigIntegerField()
@@ -226,7 +234,7 @@ class BackupWooProduct(LedgerModel):
     regular_price = peewee.CharField(max_length=32, null=True)
     manage_stock = peewee.BooleanField(null=True)
     stock_quantity = peewee.BigIntegerField(null=True)
-    # None while the overwrite is still to be sent: the rows double as its queue.
+    # When the overwrite was sent (its queue is `WooOverwrite`).
     overwritten_at = peewee.DoubleField(null=True)
 
     class Meta:
@@ -315,9 +323,15 @@ class PosPrice(LedgerModel):
         indexes = ((("scope", "pos_product_id"), True),)
 
 
+# Why a WooCommerce product is due to take its POS values (`WooOverwrite.cause`).
+OVERWRITE_IMPORT = "import"
+OVERWRITE_LIVE_LINK = "live_link"
+
+
 class WooOverwrite(LedgerModel):
-    """A WooCommerce product a live order linked to an existing POS product by SKU:
-    it is due to take the POS name, price and stock (the queue of that step)."""
+    """A WooCommerce product linked by SKU to a POS product that already existed: it is
+    due to take the POS name, price and stock (the one queue of that step, schema v6:
+    an import's links and live orders' alike)."""
 
     scope = peewee.IntegerField()
     wc_product_id = peewee.BigIntegerField()
@@ -325,6 +339,7 @@ class WooOverwrite(LedgerModel):
     pos_product_id = peewee.CharField(max_length=64)
     sku = peewee.CharField(max_length=255, null=True)  # WooCommerce's own SKU
     prices_include_tax = peewee.BooleanField(default=False)  # as the order said
+    cause = peewee.CharField(max_length=16, default=OVERWRITE_LIVE_LINK)
     due_at = peewee.DoubleField()
     attempts = peewee.IntegerField(default=0)
     next_attempt_at = peewee.DoubleField(default=0.0)
@@ -342,7 +357,44 @@ class WooOverwrite(LedgerModel):
 
 
 SCHEMA_V4 = (PosPrice, WooOverwrite)
-ALL_MODELS = (*SCHEMA_V1, ProductLink, CatalogueProduct, *SCHEMA_V3, *SCHEMA_V4)
+
+
+# -- signed-request replay guard and cross-process locks (schema v5) ---------------
+
+
+class UsedSignature(LedgerModel):
+    """A v2 signature already used on a POST: refused again until it expires.
+
+    Kept in the ledger because the web workers are separate processes (and may be on
+    several hosts): a replay must be refused whichever worker it reaches.
+    """
+
+    # Our own hex HMAC of the request, whatever else its signature header held.
+    signature = peewee.CharField(max_length=64, unique=True)
+    # When the row may go: the timestamp's 300 s window plus a margin for clocks that
+    # differ between hosts (agent/ledger/signatures.py).
+    expires_at = peewee.DoubleField(index=True)
+
+
+class LedgerLock(LedgerModel):
+    """A named lock held under a lease, across processes and hosts (e.g. the OAuth
+    refresh): taken by a conditional UPDATE, so no transaction stays open while held.
+    Taken, renewed and released through agent/ledger/locks.py only."""
+
+    name = peewee.CharField(max_length=128, unique=True)
+    owner = peewee.CharField(max_length=64, null=True)
+    expires_at = peewee.DoubleField(default=0.0)
+
+
+SCHEMA_V5 = (UsedSignature, LedgerLock)
+ALL_MODELS = (
+    *SCHEMA_V1,
+    ProductLink,
+    CatalogueProduct,
+    *SCHEMA_V3,
+    *SCHEMA_V4,
+    *SCHEMA_V5,
+)
 
 
 def rows(query: peewee.BaseQuery) -> Iterable[tuple[Any, ...]]:

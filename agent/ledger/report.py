@@ -1,4 +1,4 @@
-"""Read-only views of the ledger: the `status` and `orders` documents (CONTRACT §2)."""
+"""Read-only views of the ledger: the `status` and `orders` documents (README, 'Commands')."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ PASS_ERROR_CURSOR = "sync.pass_error"
 # The safety-net poll (agent/sync/poll.py) writes its last pass here, and marks the
 # orders it queued with this topic; a later hook overwrites the topic.
 POLL_CURSOR = "woo.poll.last"
-POLL_TOPIC = "poll"
+from agent.ledger.queue import POLL_TOPIC
+
 FAILURE_LIMIT = 50
 TRASHED_AFTER_SENT = "wc_order_trashed"
 

@@ -18,6 +18,7 @@ from agent.pos.errors import (
     PosUnavailable,
     PosValidation,
     RateLimited,
+    WaitTooLong,
 )
 from agent.pos.governor import RateGovernor, budget_for
 from agent.pos.records import (
@@ -26,11 +27,16 @@ from agent.pos.records import (
     Page,
     PaymentType,
     PosProduct,
+    PosSale,
     Register,
+    SaleLine,
+    SalePayment,
+    SaleStatus,
     Tax,
     User,
 )
 from agent.pos.retry import RetryPolicy, retry_after_seconds
+from agent.pos.transport import RequestGuard
 
 __all__ = [
     "BearerToken",
@@ -49,6 +55,7 @@ __all__ = [
     "PosNotFound",
     "PosProduct",
     "PosProductDeleted",
+    "PosSale",
     "PosUnauthorized",
     "PosUnavailable",
     "PosValidation",
@@ -56,9 +63,14 @@ __all__ = [
     "RateLimited",
     "RefreshTokenStore",
     "Register",
+    "RequestGuard",
     "RetryPolicy",
+    "SaleLine",
+    "SalePayment",
+    "SaleStatus",
     "Tax",
     "User",
+    "WaitTooLong",
     "base_url_for",
     "budget_for",
     "retry_after_seconds",

@@ -1,9 +1,14 @@
 """How the client proves who it is: a personal Bearer token, or OAuth2 refresh.
 
 OAuth2 refresh tokens ROTATE: every refresh returns a new refresh token and revokes the old
-one (POS-API.md "Base, auth, versions"). The new refresh token is therefore saved through
+one (README, 'The POS and WooCommerce APIs as Tillsync reads them'). The new refresh token is therefore saved through
 the `RefreshTokenStore` before the new access token is used; losing it would lock the
 store out until a merchant reconnects.
+
+Several processes share one refresh token (the scheduler, workers, an import). Given a
+`SharedTokenStore`, `OAuthRefresh` refreshes only while holding the store's lock and
+shares the access token it got: two processes never present the same refresh token (the
+second would be refused, and a strict POS then revokes the whole token family).
 """
 
 from __future__ import annotations
@@ -12,16 +17,23 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from contextlib import AbstractContextManager, ExitStack
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from agent.pos.errors import PosUnauthorized, PosUnavailable, PosValidation
+
+T = TypeVar("T")
 
 # POSTs a form to the token endpoint and returns the decoded JSON answer.
 TokenExchange = Callable[[dict[str, str]], Any]
 
 
 class RefreshTokenStore(Protocol):
-    """Where the current OAuth2 refresh token lives (the ledger, in production)."""
+    """Where the current OAuth2 refresh token lives (the ledger, in production).
+
+    `load` raises ValueError, with a message fit to show, when a stored token exists but
+    cannot be read (e.g. its encryption key is missing).
+    """
 
     def load(self) -> str | None:
         """The current refresh token, or None if none was stored yet."""
@@ -29,6 +41,24 @@ class RefreshTokenStore(Protocol):
 
     def save(self, token: str) -> None:
         """Persist `token` durably, replacing the previous one."""
+        ...
+
+
+@runtime_checkable
+class SharedTokenStore(RefreshTokenStore, Protocol):
+    """A refresh-token store shared by several processes, with a lock between them."""
+
+    def locked(self) -> AbstractContextManager[object]:
+        """Held around read → exchange → save; raises TimeoutError if it stays busy,
+        ValueError if the store cannot be used now."""
+        ...
+
+    def load_access(self) -> tuple[str, float] | None:
+        """The shared access token and the seconds it may still be used, if any."""
+        ...
+
+    def save_access(self, token: str, usable_for: float) -> None:
+        """Share `token` with the other processes for `usable_for` seconds."""
         ...
 
 
@@ -73,7 +103,11 @@ class BearerToken:
 
 
 class OAuthRefresh:
-    """OAuth2 refresh-token mode; the rotating refresh token is kept in `store`."""
+    """OAuth2 refresh-token mode; the rotating refresh token is kept in `store`.
+
+    With a `SharedTokenStore` the refresh happens under its lock, and an access token
+    another process got meanwhile is used instead of refreshing again.
+    """
 
     def __init__(
         self,
@@ -96,6 +130,8 @@ class OAuthRefresh:
         self._lock = threading.Lock()
         self._access: str | None = None
         self._expires_at = 0.0
+        # The last access token the POS refused: never taken from the shared store again.
+        self._refused: str | None = None
         # A rotated refresh token whose save failed: saved again before anything else.
         self._unsaved: str | None = None
 
@@ -103,22 +139,53 @@ class OAuthRefresh:
         """The current access token, refreshing it first when missing or expiring."""
         with self._lock:
             if self._access is None or self._clock() >= self._expires_at:
-                self._refresh(exchange)
+                self._renew(exchange)
             return f"Bearer {self._access}"
 
     def invalidate(self, rejected: str) -> bool:
         """Forget the access token the POS refused so the next call refreshes."""
         with self._lock:
             if self._access is not None and rejected == f"Bearer {self._access}":
+                self._refused = self._access
                 self._access = None
             return True
 
-    def _refresh(self, exchange: TokenExchange) -> None:
+    def _renew(self, exchange: TokenExchange) -> None:
         self._access = None
+        store = self._store
+        if not isinstance(store, SharedTokenStore):
+            self._refresh(exchange)
+            return
+        with ExitStack() as held:
+            try:
+                held.enter_context(store.locked())
+            except TimeoutError as exc:
+                raise PosUnavailable(
+                    "another Tillsync process is still refreshing the OAuth token; "
+                    "trying again later",
+                    code="oauth_refresh_busy",
+                ) from exc
+            except ValueError as exc:
+                raise _unreadable(exc) from exc
+            # Whoever held the lock before us may have refreshed already.
+            if not self._adopt(_read(store.load_access)):
+                self._refresh(exchange)
+
+    def _adopt(self, shared: tuple[str, float] | None) -> bool:
+        if shared is None:
+            return False
+        token, left = shared
+        if token == self._refused or left <= 0:
+            return False
+        self._access = token
+        self._expires_at = self._clock() + left
+        return True
+
+    def _refresh(self, exchange: TokenExchange) -> None:
         if self._unsaved is not None:
             self._store.save(self._unsaved)
             self._unsaved = None
-        refresh_token = self._store.load() or self._initial
+        refresh_token = _read(self._store.load) or self._initial
         if not refresh_token:
             raise PosUnauthorized(
                 "no OAuth refresh token is stored; set TILLSYNC_POS_REFRESH_TOKEN "
@@ -149,13 +216,27 @@ class OAuthRefresh:
                 # next refresh can still save it and use it.
                 self._unsaved = new_refresh
                 raise
-        self._access = access
         # A short-lived token keeps at least half its life, so it is not refreshed per call.
-        margin = min(self._margin, lifetime / 2)
-        self._expires_at = self._clock() + lifetime - margin
+        usable_for = lifetime - min(self._margin, lifetime / 2)
+        if isinstance(self._store, SharedTokenStore):
+            self._store.save_access(access, usable_for)
+        self._access = access
+        self._expires_at = self._clock() + usable_for
 
     def __repr__(self) -> str:
         return f"OAuthRefresh(client_id={self._client_id!r}, <secrets hidden>)"
+
+
+def _read(load: Callable[[], T]) -> T:
+    """Call a store's reader; a token that cannot be read is a clear PosUnauthorized."""
+    try:
+        return load()
+    except ValueError as exc:
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: ValueError) -> PosUnauthorized:
+    return PosUnauthorized(f"cannot read the stored OAuth token: {exc}")
 
 
 def _read_token_answer(answer: Any) -> tuple[str, str | None, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import Any, Self
 
@@ -29,6 +30,7 @@ from agent.pos.records import (
     Page,
     PaymentType,
     PosProduct,
+    PosSale,
     Register,
     Tax,
     User,
@@ -36,7 +38,9 @@ from agent.pos.records import (
 from agent.pos.retry import RetryPolicy
 from agent.pos.transport import (
     PosTransport,
+    RequestGuard,
     RequestObserver,
+    guarded_by,
     items_of,
     json_number,
     object_at,
@@ -72,7 +76,8 @@ def _text(value: Any, what: str) -> str:
 
 
 class PosClient:
-    """Calls to one X-Series store (POS-API.md says what each one means)."""
+    """Calls to one X-Series store (README, 'The POS and WooCommerce APIs as Tillsync
+    reads them', says what each one means)."""
 
     def __init__(
         self,
@@ -110,6 +115,11 @@ class PosClient:
     def rate_limit(self) -> dict[str, int]:
         """`{"limit", "remaining"}` as the governor last saw them (for status)."""
         return {"limit": self.governor.limit, "remaining": self.governor.remaining}
+
+    @staticmethod
+    def guarded(guard: RequestGuard) -> AbstractContextManager[None]:
+        """Within the block, this thread's requests obey `guard` (see transport.py)."""
+        return guarded_by(guard)
 
     def close(self) -> None:
         """Close the HTTP session this client opened (an injected one is left open)."""
@@ -249,7 +259,8 @@ class PosClient:
         """Set the ABSOLUTE stock level of a product at an outlet (2.1 PUT).
 
         Read-then-write: a sale between the caller's read and this write is lost unless
-        the caller accounts for it (POS-API.md "Inventory").
+        the caller accounts for it (README, 'The POS and WooCommerce APIs as Tillsync
+        reads them').
         """
         row = {
             "outlet_id": _text(outlet_id, "outlet id"),
@@ -275,27 +286,28 @@ class PosClient:
         _text(payload.get("id"), "the sale's id")
         return self._write_sale(payload)
 
-    def get_sale(self, sale_id: str) -> dict[str, Any] | None:
+    def get_sale(self, sale_id: str) -> PosSale | None:
         """The sale with this id, or None (the POS answers an empty list when absent)."""
         endpoint = endpoints.SALE_GET
         body = self._http.request(endpoint, sale_id=_text(sale_id, "sale id"))
         sales = body.get("register_sales") if isinstance(body, dict) else None
         if not isinstance(sales, list) or not all(isinstance(s, dict) for s in sales):
             raise shape_error(endpoint, "expected {'register_sales': [objects]}")
-        return sales[0] if sales else None
+        return PosSale.from_api(sales[0]) if sales else None
 
-    def find_sales_by_invoice(self, invoice_number: str) -> list[dict[str, Any]]:
-        """Sales whose invoice number is exactly `invoice_number` (2.0 shape)."""
+    def find_sales_by_invoice(self, invoice_number: str) -> list[PosSale]:
+        """Sales whose invoice number is exactly `invoice_number`."""
         wanted = _text(invoice_number, "invoice number")
         found = self._http.search({"type": "sales", "invoice_number": wanted})
-        return [sale for sale in found if sale.get("invoice_number") == wanted]
+        sales = [PosSale.from_api(sale) for sale in found]
+        return [sale for sale in sales if sale.invoice_number == wanted]
 
     def sales_since(
         self, after_version: int = 0, page_size: int = 1000
-    ) -> Iterator[Page[dict[str, Any]]]:
-        """Sales changed after `after_version`, page by page (2.0 shape, raw dicts)."""
+    ) -> Iterator[Page[PosSale]]:
+        """Sales changed after `after_version`, page by page."""
         return self._http.version_pages(
-            endpoints.SALES, dict, after_version, page_size, {}
+            endpoints.SALES, PosSale.from_api, after_version, page_size, {}
         )
 
     def _write_sale(self, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -314,7 +326,7 @@ class PosClient:
 def _deleted_product_error(
     exc: PosError, payload: Mapping[str, Any]
 ) -> PosProductDeleted | None:
-    """A 4xx naming one of the sale's products is that product's deletion (POS-API.md)."""
+    """A 4xx naming one of the sale's products is that product's deletion."""
     lines = payload.get("register_sale_products")
     for line in lines if isinstance(lines, list) else []:
         product_id = line.get("product_id") if isinstance(line, Mapping) else None

@@ -1,6 +1,6 @@
 """The API version and path of every X-Series call Tillsync makes, in one place.
 
-Lightspeed retires old versions (0.9 answers 410 Gone once retired, POS-API.md "Sales"):
+Lightspeed retires old versions (0.9 answers 410 Gone once retired, README, 'The POS and WooCommerce APIs as Tillsync reads them'):
 moving a call to a newer version is a one-line change here, and a `PosGone` error names
 the endpoint and version it came from.
 """
@@ -18,11 +18,18 @@ class Endpoint:
     method: str
     version: str
     template: str
+    # The OAuth token exchange: a POST that changes nothing in the store's data.
+    authentication: bool = False
 
     @property
     def is_write(self) -> bool:
         """True when the call may change state on the POS (never blindly retried)."""
         return self.method != "GET"
+
+    @property
+    def changes_store(self) -> bool:
+        """True when the call may change the store's data (sales, products, stock)."""
+        return self.is_write and not self.authentication
 
     def path(self, **params: str) -> str:
         """The path with each `{name}` replaced by its percent-encoded value."""
@@ -34,7 +41,7 @@ class Endpoint:
         return f"{self.method} {self.template}"
 
 
-TOKEN = Endpoint("POST", "1.0", "/api/1.0/token")
+TOKEN = Endpoint("POST", "1.0", "/api/1.0/token", authentication=True)
 
 OUTLETS = Endpoint("GET", "2.0", "/api/2.0/outlets")
 REGISTERS = Endpoint("GET", "2.0", "/api/2.0/registers")

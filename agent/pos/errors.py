@@ -2,7 +2,10 @@
 
     PosError(status, code, message, endpoint)      anything the POS refused or failed
     ├── RateLimited(retry_after_seconds)           429 the client would not (or could no
-    │                                              longer) wait out
+    │   │                                          longer) wait out
+    │   └── WaitTooLong                            the budget or a Retry-After asks for a
+    │                                              longer wait than the caller allows
+    │                                              (nothing was sent)
     ├── PosValidation                              400 / 422: the POS rejected the payload;
     │                                              `message` keeps the POS's own words
     ├── PosConflict                                409
@@ -21,7 +24,7 @@
 Callers decide what to do by type, never by parsing messages. Other 4xx statuses raise the
 base `PosError` with their status.
 
-Error bodies come in several shapes (POS-API.md "Errors"); `error_for_response` reads them
+Error bodies come in several shapes (README, 'The POS and WooCommerce APIs as Tillsync reads them'); `error_for_response` reads them
 all: `{"error", "message"}`, `{"error"}`, `{"error", "error_description"}`, a nested
 `{"error": {"code", "message"}}`, and bodies that are not JSON at all.
 """
@@ -31,9 +34,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agent.redaction import scrub
+
 
 class PosError(Exception):
-    """The POS refused a request or could not be reached."""
+    """The POS refused a request or could not be reached.
+
+    `message` and `code` pass through `agent.redaction.scrub`: a proxy page or an
+    unreadable token answer may echo a token, and these texts reach logs and `status`.
+    """
 
     def __init__(
         self,
@@ -43,9 +52,9 @@ class PosError(Exception):
         code: str | None = None,
         endpoint: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = scrub(message)
         self.status = status
-        self.code = code
+        self.code = scrub(code) if code is not None else None
         self.endpoint = endpoint
         super().__init__(self._describe())
 
@@ -67,6 +76,12 @@ class RateLimited(PosError):
     def __init__(self, message: str, *, retry_after_seconds: float, **kwargs: Any):
         self.retry_after_seconds = retry_after_seconds
         super().__init__(message, **kwargs)
+
+
+class WaitTooLong(RateLimited):
+    """The request would wait longer than its caller allows (the governor's window, a
+    429's Retry-After, a retry's backoff): it was not sent. A worker holding an order
+    under a lease gives the order back rather than sleep with it held."""
 
 
 class PosValidation(PosError):

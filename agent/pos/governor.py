@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
+from agent.pos.errors import WaitTooLong
 from agent.pos.retry import DEFAULT_RETRY_AFTER, retry_after_seconds
 
 
@@ -91,14 +92,33 @@ class RateGovernor:
         """Length of the rate-limit window in seconds."""
         return self._window
 
-    def acquire(self) -> int:
-        """Block until a request may be sent; return a permit for `observe`/`release`."""
+    def acquire(self, max_wait: float | None = None) -> int:
+        """Block until a request may be sent; return a permit for `observe`/`release`.
+
+        With `max_wait`, a request that would have to wait longer raises `WaitTooLong`
+        (its `retry_after_seconds` says how long) instead of sleeping.
+        """
+        deadline = None if max_wait is None else self._clock() + max(0.0, max_wait)
         while True:
             with self._lock:
-                wait = self._take(self._clock())
+                now = self._clock()
+                wait = self._take(now)
                 if wait <= 0:
                     return self._generation
+            if deadline is not None and now + wait > deadline:
+                raise WaitTooLong(
+                    f"the POS rate budget allows the next request in {wait:.1f} s, "
+                    "longer than this request may wait",
+                    retry_after_seconds=wait,
+                    code="budget_wait",
+                )
             self._sleep(wait)
+
+    def cancel(self, permit: int) -> None:
+        """Give back a permit whose request was never sent."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            self._tokens = min(self._burst(), self._tokens + 1)
 
     def observe(
         self, permit: int, status: int, headers: Mapping[str, str] | None

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+class SaleStatus(StrEnum):
+    """The X-Series sale statuses Tillsync writes and reads (there are more: parked,
+    on account, layby… — Tillsync never makes those)."""
+
+    CLOSED = "CLOSED"  # a completed sale: its lines left the register's outlet
+    VOIDED = "VOIDED"  # its lines came back into stock; a CLOSED sale may become this
+
+    @classmethod
+    def of(cls, raw: Any) -> SaleStatus:
+        """A sale's status as read from the POS: VOIDED, else counted as CLOSED (any
+        other status still holds its stock and money)."""
+        return cls.VOIDED if raw == cls.VOIDED else cls.CLOSED
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -186,6 +202,136 @@ class InventoryLevel:
             outlet_id=str(raw["outlet_id"]),
             level=level,
             version=_int(raw.get("version")),
+            raw=raw,
+        )
+
+
+def _moment(value: Any) -> datetime | None:
+    """A sale or payment date: 0.9 writes `YYYY-MM-DD HH:MM:SS` (UTC), 2.0 ISO 8601."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _ident(value: Any) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+def _money(value: Any) -> Decimal:
+    found = to_decimal(value)
+    return found if found is not None else Decimal(0)
+
+
+def _objects(value: Any) -> list[dict[str, Any]]:
+    items = value if isinstance(value, list) else []
+    return [item for item in items if isinstance(item, dict)]
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    """One line of a POS sale: a product, how many, and its unit amounts."""
+
+    product_id: str
+    quantity: Decimal
+    price: Decimal  # unit, excluding tax
+    tax: Decimal  # unit tax
+    tax_id: str | None
+
+    @classmethod
+    def from_api(cls, raw: dict[str, Any]) -> SaleLine:
+        """Read a `register_sale_products` (0.9) or `line_items` (2.0) entry."""
+        return cls(
+            product_id=str(raw.get("product_id")),
+            quantity=_money(raw.get("quantity")),
+            price=_money(raw.get("price")),
+            tax=_money(raw.get("tax")),
+            tax_id=_ident(raw.get("tax_id")),
+        )
+
+
+@dataclass(frozen=True)
+class SalePayment:
+    """One payment of a POS sale; `payment_type_id` is the id sales reference."""
+
+    payment_type_id: str | None
+    amount: Decimal
+    payment_date: datetime | None
+
+    @classmethod
+    def from_api(cls, raw: dict[str, Any]) -> SalePayment:
+        """Read a `register_sale_payments` (0.9) or `payments` (2.0) entry."""
+        type_id = raw.get("retailer_payment_type_id", raw.get("payment_type_id"))
+        return cls(
+            payment_type_id=_ident(type_id),
+            amount=_money(raw.get("amount")),
+            payment_date=_moment(raw.get("payment_date")),
+        )
+
+
+@dataclass(frozen=True)
+class PosSale:
+    """A register sale, read from either shape the POS answers in.
+
+    0.9 (`GET /api/register_sales/{id}`, the sale write's answer): lines in
+    `register_sale_products`, payments in `register_sale_payments`, totals under
+    `totals`. 2.0 (the sales list and the search): `line_items`, `payments`, and
+    `total_price`/`total_tax` at the top. Money is Decimal throughout.
+    """
+
+    id: str
+    status: str  # as the POS says it; `state` folds it into a SaleStatus
+    invoice_number: str | None
+    register_id: str | None
+    user_id: str | None
+    note: str | None
+    source: str | None
+    source_id: str | None
+    sale_date: datetime | None
+    total: Decimal  # total_price + total_tax
+    lines: tuple[SaleLine, ...]
+    payments: tuple[SalePayment, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def state(self) -> SaleStatus:
+        """CLOSED or VOIDED, as `SaleStatus.of` counts it."""
+        return SaleStatus.of(self.status)
+
+    @classmethod
+    def from_api(cls, raw: dict[str, Any]) -> PosSale:
+        """Read one sale of the 0.9 or the 2.0 shape (see the class docstring)."""
+        v09 = "register_sale_products" in raw or "register_sale_payments" in raw
+        lines_key, payments_key = (
+            ("register_sale_products", "register_sale_payments")
+            if v09
+            else ("line_items", "payments")
+        )
+        lines = tuple(SaleLine.from_api(x) for x in _objects(raw.get(lines_key)))
+        payments = tuple(
+            SalePayment.from_api(x) for x in _objects(raw.get(payments_key))
+        )
+        totals = raw.get("totals")
+        amounts = totals if isinstance(totals, dict) else raw
+        total = _money(amounts.get("total_price")) + _money(amounts.get("total_tax"))
+        if "total_price" not in amounts:
+            total = sum((x.quantity * (x.price + x.tax) for x in lines), Decimal(0))
+        return cls(
+            id=str(raw["id"]),
+            status=_text(raw.get("status")) or "",
+            invoice_number=_text(raw.get("invoice_number")),
+            register_id=_ident(raw.get("register_id")),
+            user_id=_ident(raw.get("user_id")),
+            note=_text(raw.get("note")),
+            source=_text(raw.get("source")),
+            source_id=_ident(raw.get("source_id")),
+            sale_date=_moment(raw.get("sale_date")),
+            total=total,
+            lines=lines,
+            payments=payments,
             raw=raw,
         )
 

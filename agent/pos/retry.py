@@ -5,8 +5,8 @@
   again, a bounded number of times. A wait longer than `max_retry_after` is not slept
   through: `RateLimited` lets the caller reschedule.
 - GETs are retried on timeouts, connection errors, 5xx and unreadable bodies, with
-  exponential backoff and full jitter (`uniform(0, min(cap, base * 2**n))`), up to
-  `attempts` tries in all.
+  exponential backoff and full jitter (`agent.backoff.Backoff`: a random wait up to
+  `min(30 s, 0.5 s * 2**n)`), up to `attempts` tries in all.
 - Writes (POST/PUT) are NEVER retried once they may have reached the POS: a timeout, a
   dropped connection, a 5xx or an unreadable answer raises
   `PosUnavailable(outcome_unknown=True)` and the caller looks the sale up first. A write
@@ -27,6 +27,7 @@ from typing import Any
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from agent.backoff import Backoff
 from agent.pos.endpoints import Endpoint
 from agent.pos.errors import PosError, PosUnavailable, error_for_response
 
@@ -88,15 +89,16 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.Random)
+    _backoff: Backoff = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.attempts < 1 or self.rate_limit_waits < 0:
             raise ValueError("attempts must be >= 1 and rate_limit_waits >= 0")
+        self._backoff = Backoff(self.backoff_base, self.backoff_cap, rng=self.rng)
 
     def backoff(self, retry_number: int) -> float:
         """Full-jitter delay before retry number `retry_number` (0 for the first retry)."""
-        ceiling = min(self.backoff_cap, self.backoff_base * (2**retry_number))
-        return self.rng.uniform(0.0, ceiling)
+        return self._backoff.delay(retry_number)
 
     def retry_after(self, response: requests.Response) -> float:
         """How long a 429 answer asks us to wait."""
@@ -107,65 +109,112 @@ class RetryPolicy:
         )
         return DEFAULT_RETRY_AFTER if seconds is None else seconds
 
-    def run(self, endpoint: Endpoint, send: Callable[[], requests.Response]) -> Any:
-        """Send until success or a final failure; return the decoded JSON body."""
-        label = str(endpoint)
+    def run(
+        self,
+        endpoint: Endpoint,
+        send: Callable[[], requests.Response],
+        wait_allowed: Callable[[], float] | None = None,
+    ) -> Any:
+        """Send until success or a final failure; return the decoded JSON body.
+
+        `wait_allowed()`, when given, is how long the caller may still wait: a
+        Retry-After or a backoff longer than that ends the call with its error instead
+        of a sleep.
+        """
         failures = 0
         rate_waits = 0
         while True:
             try:
                 response = send()
             except _TRANSPORT_ERRORS as exc:
-                unknown = endpoint.is_write and not _never_sent(exc)
-                error = PosUnavailable(
-                    f"no answer from the POS: {exc}",
-                    outcome_unknown=unknown,
-                    code="no_answer",
-                    endpoint=label,
-                )
                 failures += 1
-                if unknown or failures >= self.attempts:
+                error = self._no_answer(endpoint, exc)
+                final = error.outcome_unknown
+                delay = None if final else self._retry_delay(failures, wait_allowed)
+                if delay is None:
                     raise error from exc
-                self.sleep(self.backoff(failures - 1))
+                self.sleep(delay)
                 continue
-
-            status = response.status_code
-            if status == 429:
+            if response.status_code == 429:
                 wait = self.retry_after(response)
-                if rate_waits >= self.rate_limit_waits or wait > self.max_retry_after:
+                if not self._may_wait_out_429(wait, rate_waits, wait_allowed):
                     raise self._error(endpoint, response, retry_after_seconds=wait)
                 rate_waits += 1
                 self.sleep(wait)
                 continue
-            if status >= 500:
-                failure: PosError = self._error(endpoint, response)
-            elif status >= 400:
-                raise self._error(endpoint, response)
-            elif status >= 300:
-                # Redirects are not followed: requests would turn a POST into a GET.
-                raise PosError(
-                    f"unexpected redirect to {response.headers.get('Location')!r}",
-                    status=status,
-                    endpoint=label,
-                )
-            elif status == 204:
-                return None
-            else:
-                try:
-                    return response.json()
-                except ValueError:
-                    failure = PosUnavailable(
-                        "the POS answered with a body that is not JSON: "
-                        + " ".join(response.text.split())[:200],
-                        status=status,
-                        code="malformed_body",
-                        outcome_unknown=endpoint.is_write,
-                        endpoint=label,
-                    )
+            body, failure = self._read(endpoint, response)
+            if failure is None:
+                return body
             failures += 1
-            if endpoint.is_write or failures >= self.attempts:
+            final = endpoint.is_write
+            delay = None if final else self._retry_delay(failures, wait_allowed)
+            if delay is None:
                 raise failure
-            self.sleep(self.backoff(failures - 1))
+            self.sleep(delay)
+
+    @staticmethod
+    def _may_wait(seconds: float, wait_allowed: Callable[[], float] | None) -> bool:
+        return wait_allowed is None or seconds <= wait_allowed()
+
+    def _may_wait_out_429(
+        self, wait: float, rate_waits: int, wait_allowed: Callable[[], float] | None
+    ) -> bool:
+        """True when a 429's wait is slept through (a bounded number of times)."""
+        return (
+            rate_waits < self.rate_limit_waits
+            and wait <= self.max_retry_after
+            and self._may_wait(wait, wait_allowed)
+        )
+
+    def _retry_delay(
+        self, failures: int, wait_allowed: Callable[[], float] | None
+    ) -> float | None:
+        """The backoff before trying again after `failures` failures; None: give up."""
+        if failures >= self.attempts:
+            return None
+        delay = self.backoff(failures - 1)
+        return delay if self._may_wait(delay, wait_allowed) else None
+
+    @staticmethod
+    def _no_answer(endpoint: Endpoint, exc: Exception) -> PosUnavailable:
+        """The error for a request that got no answer (final if a write may have landed)."""
+        return PosUnavailable(
+            f"no answer from the POS: {exc}",
+            outcome_unknown=endpoint.is_write and not _never_sent(exc),
+            code="no_answer",
+            endpoint=str(endpoint),
+        )
+
+    def _read(
+        self, endpoint: Endpoint, response: requests.Response
+    ) -> tuple[Any, PosError | None]:
+        """(decoded body, None) for a success; (None, error) for a failure worth
+        retrying (5xx, unreadable body); any other failure is raised at once."""
+        status = response.status_code
+        if status >= 500:
+            return None, self._error(endpoint, response)
+        if status >= 400:
+            raise self._error(endpoint, response)
+        if status >= 300:
+            # Redirects are not followed: requests would turn a POST into a GET.
+            raise PosError(
+                f"unexpected redirect to {response.headers.get('Location')!r}",
+                status=status,
+                endpoint=str(endpoint),
+            )
+        if status == 204:
+            return None, None
+        try:
+            return response.json(), None
+        except ValueError:
+            return None, PosUnavailable(
+                "the POS answered with a body that is not JSON: "
+                + " ".join(response.text.split())[:200],
+                status=status,
+                code="malformed_body",
+                outcome_unknown=endpoint.is_write,
+                endpoint=str(endpoint),
+            )
 
     def _error(
         self,

@@ -1,5 +1,11 @@
 """How one request reaches the POS: session, auth header, governor, retry policy.
 
+A caller that holds work under a lease (the pusher, one order at a time) installs a
+`RequestGuard` for its requests (`PosClient.guarded`): no request then waits longer than
+the guard allows, and every request that changes the store's data asks the guard first,
+right before it leaves (the pusher renews its lease there and checks that the store is
+still connected).
+
 Also the shared reading of answers: `{"data": [...]}` lists, version-cursor pages and
 offset-paged searches. An answer of the wrong shape is `PosUnavailable`, so a write whose
 answer cannot be read is treated like one whose answer never came (look it up first).
@@ -9,8 +15,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -32,6 +40,36 @@ RequestObserver = Callable[[str, int | None], None]
 _LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 MAX_PAGE_SIZE = 10_000
 SEARCH_PAGE_SIZE = 200
+# Connecting takes at most this long (the read timeout is the client's `timeout`), so
+# one request lasts at most CONNECT_TIMEOUT + timeout unless the POS trickles bytes.
+CONNECT_TIMEOUT = 10.0
+
+
+class RequestGuard(Protocol):
+    """What a caller holding work under a lease lets its POS requests do."""
+
+    def wait_allowed(self) -> float:
+        """Seconds a request may still wait before it is sent (governor, Retry-After,
+        backoff); a longer wait raises `WaitTooLong`/`RateLimited` instead."""
+        ...
+
+    def before_store_change(self, longest_request: float) -> None:
+        """Called right before a request that changes the store's data is sent, which
+        may take up to `longest_request` seconds; raise to keep it from being sent."""
+        ...
+
+
+_GUARD: ContextVar[RequestGuard | None] = ContextVar("pos_request_guard", default=None)
+
+
+@contextmanager
+def guarded_by(guard: RequestGuard) -> Iterator[None]:
+    """Within the block, every POS request of this thread obeys `guard`."""
+    token = _GUARD.set(guard)
+    try:
+        yield
+    finally:
+        _GUARD.reset(token)
 
 
 def checked_base_url(base_url: str) -> str:
@@ -116,6 +154,11 @@ class PosTransport:
         self.timeout = timeout
         self.observer = observer
 
+    @property
+    def longest_request(self) -> float:
+        """How long one request may take: connecting, then waiting for the answer."""
+        return min(CONNECT_TIMEOUT, self.timeout) + self.timeout
+
     def request(
         self,
         endpoint: Endpoint,
@@ -136,6 +179,8 @@ class PosTransport:
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"cannot encode the request body: {exc}") from exc
             headers["Content-Type"] = "application/json"
+        guard = _GUARD.get()
+        wait_allowed = guard.wait_allowed if guard is not None else None
         # A refused access token is renewed once (OAuth); a personal token is final.
         for first_try in (True, False):
             if authorized:
@@ -144,6 +189,7 @@ class PosTransport:
                 return self.retry.run(
                     endpoint,
                     lambda: self._send(endpoint, url, params, data, headers),
+                    wait_allowed,
                 )
             except PosUnauthorized:
                 rejected = headers.get("Authorization")
@@ -173,7 +219,7 @@ class PosTransport:
         page_size: int,
         params: Mapping[str, str],
     ) -> Iterator[Page[T]]:
-        # POS-API.md: page with after=<previous version.max> until `data` is empty. A
+        # The API's rule: page with after=<previous version.max> until `data` is empty. A
         # short page proves nothing: the POS may cap page_size below what we asked.
         while True:
             query = {**params, "after": str(cursor), "page_size": str(page_size)}
@@ -213,7 +259,16 @@ class PosTransport:
         data: bytes | Mapping[str, str] | None,
         headers: dict[str, str],
     ) -> requests.Response:
-        permit = self.governor.acquire()
+        guard = _GUARD.get()
+        permit = self.governor.acquire(
+            guard.wait_allowed() if guard is not None else None
+        )
+        if guard is not None and endpoint.changes_store:
+            try:
+                guard.before_store_change(self.longest_request)
+            except BaseException:
+                self.governor.cancel(permit)
+                raise
         try:
             response = self.session.request(
                 endpoint.method,
@@ -221,7 +276,7 @@ class PosTransport:
                 params=params,
                 data=data,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=(min(CONNECT_TIMEOUT, self.timeout), self.timeout),
                 allow_redirects=False,
             )
         except BaseException:

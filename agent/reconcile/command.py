@@ -1,4 +1,4 @@
-"""`tillsync reconcile [--since DATE] [--json] [--fix]` (CONTRACT §2).
+"""`tillsync reconcile [--since DATE] [--json] [--fix]` (README, "Commands").
 
 Prints what the run will cost before the POS is asked anything (on stderr with
 `--json`, so stdout stays one JSON document). Exit 0 when the run completed, whatever
@@ -12,6 +12,11 @@ from typing import Any
 
 import click
 
+from agent.command_env import Client, fail, print_json, start
+from agent.ledger.epochs import latest_epoch
+from agent.ledger.models import Store
+from agent.pos import PosError
+from agent.reconcile.fix import fix as queue_fixes
 from agent.reconcile.report import (
     DIFFERENT,
     DUPLICATED,
@@ -19,8 +24,15 @@ from agent.reconcile.report import (
     ORPHANED,
     UNREADABLE,
     Plan,
+    Reconciler,
     Reconciliation,
 )
+from agent.woo import WooError
+
+
+def register(group: click.Group) -> None:
+    """Add `reconcile` to `group`."""
+    group.add_command(reconcile_command)
 
 
 def parse_since(value: str | None) -> float | None:
@@ -148,30 +160,14 @@ def print_text(result: Reconciliation, fixed: dict[str, Any] | None) -> None:
 )
 def reconcile_command(since: str | None, as_json: bool, fix: bool) -> None:
     """WooCommerce orders against POS sales: missing, duplicated, different, orphaned."""
-    from agent.cli import fail, load_settings, open_ledger_or_fail, print_json
-    from agent.clients import pos_client, woo_client
-    from agent.ledger.epochs import latest_epoch
-    from agent.ledger.models import Store
-    from agent.pos import PosError
-    from agent.reconcile.fix import fix as queue_fixes
-    from agent.reconcile.report import Reconciler
-    from agent.settings import ConfigError
-    from agent.woo.errors import WooError
-
-    start = parse_since(since)
-    settings = load_settings()
-    try:
-        woo = woo_client(settings)
-        pos = pos_client(settings)
-    except ConfigError as error:
-        fail(str(error))
-    open_ledger_or_fail(settings)
+    since_at = parse_since(since)
+    env = start(Client.WOO, Client.POS)
     epoch = latest_epoch()
     if epoch is None:
         fail("never connected: run `tillsync connect` first; nothing was ever sent")
     store = Store.get_by_id(epoch.store_id)
     reconciler = Reconciler(
-        woo, pos, store.id, store.first_connected_at, settings.status_map
+        env.woo, env.pos, store.id, store.first_connected_at, env.settings.status_map
     )
 
     def announce(plan: Plan) -> None:
@@ -179,7 +175,7 @@ def reconcile_command(since: str | None, as_json: bool, fix: bool) -> None:
 
     try:
         result = reconciler.run(
-            start if start is not None else store.first_connected_at, announce
+            since_at if since_at is not None else store.first_connected_at, announce
         )
     except WooError as error:
         fail(f"WooCommerce refused the reconcile: {error}")

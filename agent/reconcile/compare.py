@@ -14,12 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from agent.ledger.models import CatalogueProduct, ProductLink
-from agent.reconcile.pos_sales import PosSale, SaleLine
+from agent.pos import PosSale, SaleLine, SaleStatus
 from agent.sync.catalogue import fold_sku
 from agent.sync.mapping import CENT, SERVICE_SKUS, UNIT, SaleDraft
 from agent.sync.products import fallback_sku
-
-CLOSED = "CLOSED"
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,8 @@ def differences(
     have_total = sale.total.quantize(CENT)
     if want_total != have_total:
         found["total"] = {"woocommerce": str(want_total), "pos": str(have_total)}
-    if sale.status != CLOSED:
-        found["status"] = {"expected": CLOSED, "pos": sale.status}
+    if sale.status != SaleStatus.CLOSED:
+        found["status"] = {"expected": SaleStatus.CLOSED, "pos": sale.status}
     unmatched = list(sale.lines)
     missing = []
     for line in expected:

@@ -19,11 +19,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.ledger.db import ledger_db
 from agent.ledger.models import Order
-from agent.ledger.queue import queue_retry, requeue
+from agent.ledger.queue import Reconcile, enqueue
+from agent.pos import SaleStatus
 from agent.reconcile.report import DIFFERENT, MISSING, Finding, Reconciliation
-from agent.sync.order_push import POS_CLOSED
 
 
 @dataclass
@@ -45,42 +44,18 @@ def fix(result: Reconciliation, scope: int, now: float | None = None) -> FixResu
     for finding in result.findings:
         if finding.kind not in (MISSING, DIFFERENT) or finding.order_id is None:
             continue
-        with ledger_db.atomic():
-            held = _queue(finding, scope, now)
+        row = Order.get_or_none(
+            (Order.scope == scope) & (Order.order_id == finding.order_id)
+        )
+        held = row is not None and row.leased(now)
+        enqueue(scope, finding.order_id, _cause(finding), now)
         (done.in_flight if held else done.queued).append(finding.order_id)
     return done
 
 
-def _queue(finding: Finding, scope: int, now: float) -> bool:
-    """Queue one order; True when a worker holds it (only its sequence moved)."""
-    assert finding.order_id is not None
-    row = Order.get_or_none(
-        (Order.scope == scope) & (Order.order_id == finding.order_id)
-    )
-    if row is None:
-        queue_retry(finding.order_id)
-        return False
-    requeue(Order.id == row.id)
-    held = row.lease_expires_at is not None and row.lease_expires_at >= now
-    if not held:
-        Order.update(_sale_facts(finding, row)).where(Order.id == row.id).execute()
-    return held
-
-
-def _sale_facts(finding: Finding, row: Order) -> dict[Any, Any]:
+def _cause(finding: Finding) -> Reconcile:
     if finding.kind == MISSING:
-        if row.sale_status == POS_CLOSED:
-            return {Order.sale_status: None}  # look it up again before any POST
-        return {}
+        return Reconcile()
     sale = finding.sale
     assert sale is not None
-    same = row.sale_id == sale.id
-    return {
-        Order.sale_id: sale.id,
-        Order.sale_uuid: sale.id,
-        Order.sale_status: POS_CLOSED,
-        # The payload we sent describes this sale only if it is the one we sent.
-        Order.sale_payload: row.sale_payload if same else None,
-        Order.content_hash: None,
-        Order.revision: max(row.revision, finding.revision),
-    }
+    return Reconcile(live_sale=(sale.id, SaleStatus.CLOSED), revision=finding.revision)

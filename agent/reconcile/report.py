@@ -26,19 +26,19 @@ from typing import Any
 
 from agent.ledger.models import Order, rows
 from agent.ledger.report import iso
-from agent.pos import PosClient
+from agent.pos import PosClient, PosSale, SaleStatus
 from agent.reconcile.compare import differences, expected_lines
-from agent.reconcile.invoices import candidates, owner
 from agent.reconcile.pos_sales import (
-    PosSale,
-    SalesRead,
     estimated_requests,
     read_sales,
+    sale_summary,
     start_version,
 )
 from agent.sync import mapping
+from agent.sync.identity import invoice_candidates, invoice_owner
 from agent.sync.mapping import MappingError, build_sale, outcome_for
 from agent.sync.poll import POLL_FIELDS, is_live
+from agent.sync.pos_sales import SalesRead
 from agent.woo import WooClient
 from agent.woo.client import PAGE_SIZE as WOO_PAGE_SIZE
 
@@ -90,7 +90,7 @@ class Reconciliation:
         return [f for f in self.findings if f.kind == kind]
 
     def document(self) -> dict[str, Any]:
-        """The `tillsync reconcile --json` document (CONTRACT §2)."""
+        """The `tillsync reconcile --json` document (README, 'Commands')."""
         document: dict[str, Any] = {
             kind: [f.document for f in self.of(kind)] for kind in KINDS
         }
@@ -133,22 +133,15 @@ def _released(row: Order | None) -> bool:
     return row is not None and (row.release is not None or row.sale_status is not None)
 
 
+@dataclass
 class Reconciler:
     """Runs one reconcile for a scope (see module docstring)."""
 
-    def __init__(
-        self,
-        woo: WooClient,
-        pos: PosClient,
-        scope: int,
-        first_connected_at: float,
-        status_map: Mapping[str, str] | None = None,
-    ) -> None:
-        self.woo = woo
-        self.pos = pos
-        self.scope = scope
-        self.first_connected_at = first_connected_at
-        self.status_map = status_map
+    woo: WooClient
+    pos: PosClient
+    scope: int
+    first_connected_at: float
+    status_map: Mapping[str, str] | None = None
 
     def run(
         self, since: float, announce: Callable[[Plan], None] | None = None
@@ -163,7 +156,7 @@ class Reconciler:
         numbers = {_number(order) for order in orders}
         unowned: list[PosSale] = []
         for sale in result.pos.sales:
-            owned = owner(sale.invoice_number, numbers)
+            owned = invoice_owner(str(sale.invoice_number), numbers)
             if owned is None:
                 unowned.append(sale)
             else:
@@ -233,8 +226,8 @@ class Reconciler:
     ) -> None:
         outcome = outcome_for(str(order.get("status")), self.status_map)
         if outcome == mapping.WAITING:
-            return  # not payable: a sale already made stays (CONTRACT §4)
-        live = [(sale, revision) for sale, revision in sales if sale.live]
+            return  # not payable: a sale made stays (README, 'How an order reaches the POS')
+        live = [(s, revision) for s, revision in sales if s.state == SaleStatus.CLOSED]
         order_id = int(order["id"])
         base = _order_document(order, row)
         if outcome == mapping.VOID:
@@ -243,9 +236,9 @@ class Reconciler:
                 result.findings.append(self._duplicated(order_id, base, live))
             elif live:
                 sale, revision = live[0]
-                base.update(sale.summary())
+                base.update(sale_summary(sale))
                 base["differences"] = {
-                    "status": {"expected": "VOIDED", "pos": sale.status}
+                    "status": {"expected": SaleStatus.VOIDED, "pos": sale.status}
                 }
                 result.findings.append(
                     Finding(DIFFERENT, order_id, base, sale, revision)
@@ -273,7 +266,7 @@ class Reconciler:
             return
         found = differences(draft, expected_lines(draft, self.scope), sale)
         if found:
-            base.update(sale.summary())
+            base.update(sale_summary(sale))
             base["differences"] = found
             result.findings.append(Finding(DIFFERENT, order_id, base, sale, revision))
 
@@ -281,7 +274,7 @@ class Reconciler:
     def _duplicated(
         order_id: int, base: dict[str, Any], live: list[tuple[PosSale, int]]
     ) -> Finding:
-        base["sales"] = [sale.summary() for sale, _ in live]
+        base["sales"] = [sale_summary(sale) for sale, _ in live]
         return Finding(DUPLICATED, order_id, base)
 
     # -- orphans ------------------------------------------------------------------
@@ -294,7 +287,7 @@ class Reconciler:
         suspects = [
             sale
             for sale in unowned
-            if sale.live
+            if sale.state == SaleStatus.CLOSED
             and (sale.sale_date is None or sale.sale_date.timestamp() >= start)
         ]
         if not suspects:
@@ -306,7 +299,7 @@ class Reconciler:
         for sale in suspects:
             ids.update(
                 int(number)
-                for number, _ in candidates(sale.invoice_number)
+                for number, _ in invoice_candidates(str(sale.invoice_number))
                 if number.isdigit() and int(number) > 0
             )
         sale_ids = [sale.id for sale in suspects]
@@ -325,8 +318,8 @@ class Reconciler:
         for sale in suspects:
             if ledger_owner.get(sale.id) in existing:
                 continue
-            if owner(sale.invoice_number, numbers) is not None:
+            if invoice_owner(str(sale.invoice_number), numbers) is not None:
                 continue
-            document = sale.summary()
+            document = sale_summary(sale)
             document["source_id"] = sale.source_id
             result.findings.append(Finding(ORPHANED, None, document, sale))

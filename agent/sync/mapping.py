@@ -81,8 +81,9 @@ def outcome_for(status: str, overrides: Mapping[str, str] | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class SaleLine:
-    """One line of a sale, before its POS product is resolved."""
+class DraftLine:
+    """One line of a sale draft, as WooCommerce gives it: its POS product is still to
+    resolve (the POS sale's own line is `agent.pos.SaleLine`)."""
 
     kind: str  # "product", or one of SERVICE_SKUS' keys
     name: str
@@ -106,7 +107,7 @@ class SaleDraft:
 
     order_id: int
     number: str
-    lines: tuple[SaleLine, ...]
+    lines: tuple[DraftLine, ...]
     paid: Decimal  # the payment: order total minus refunds
     sale_date: str  # UTC, "YYYY-MM-DD HH:MM:SS"
 
@@ -140,9 +141,9 @@ def _line(
     total: Decimal,
     tax: Decimal,
     **ids: Any,
-) -> SaleLine:
+) -> DraftLine:
     rate = (tax / total).quantize(RATE, ROUND_HALF_UP) if total else Decimal(0)
-    return SaleLine(
+    return DraftLine(
         kind=kind,
         name=name,
         quantity=quantity,
@@ -175,28 +176,27 @@ def build_sale(order: Mapping[str, Any]) -> SaleDraft:
         ) from None
 
 
+def _product_line(item: Mapping[str, Any]) -> DraftLine | None:
+    quantity = item["quantity"]
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise MappingError("wc_order_invalid", f"line {item.get('id')}: bad quantity")
+    if quantity <= 0:
+        return None  # WooCommerce keeps fully refunded lines at quantity 0
+    return _line(
+        "product",
+        str(item.get("name") or f"Product {item.get('product_id')}"),
+        quantity,
+        parse_money(item["total"], "line total"),
+        parse_money(item["total_tax"], "line total_tax"),
+        wc_product_id=int(item.get("product_id") or 0),
+        wc_variation_id=int(item.get("variation_id") or 0),
+        sku=(item.get("sku") or None),
+    )
+
+
 def _build(order: Mapping[str, Any]) -> SaleDraft:
-    lines: list[SaleLine] = []
-    for item in order.get("line_items") or []:
-        quantity = item["quantity"]
-        if isinstance(quantity, bool) or not isinstance(quantity, int):
-            raise MappingError(
-                "wc_order_invalid", f"line {item.get('id')}: bad quantity"
-            )
-        if quantity <= 0:
-            continue  # WooCommerce keeps fully refunded lines at quantity 0
-        lines.append(
-            _line(
-                "product",
-                str(item.get("name") or f"Product {item.get('product_id')}"),
-                quantity,
-                parse_money(item["total"], "line total"),
-                parse_money(item["total_tax"], "line total_tax"),
-                wc_product_id=int(item.get("product_id") or 0),
-                wc_variation_id=int(item.get("variation_id") or 0),
-                sku=(item.get("sku") or None),
-            )
-        )
+    products = (_product_line(item) for item in order.get("line_items") or [])
+    lines = [line for line in products if line is not None]
     for kind, key, label in (
         (SHIPPING, "shipping_lines", "method_title"),
         (FEE, "fee_lines", "name"),
@@ -216,7 +216,7 @@ def _build(order: Mapping[str, Any]) -> SaleDraft:
     )
     if refunded:
         lines.append(
-            SaleLine(
+            DraftLine(
                 REFUND, SERVICE_NAMES[REFUND], 1, -refunded, Decimal(0), Decimal(0)
             )
         )
@@ -225,7 +225,7 @@ def _build(order: Mapping[str, Any]) -> SaleDraft:
     residue = paid - sum((line.amount for line in lines), Decimal(0))
     if residue:
         lines.append(
-            SaleLine(
+            DraftLine(
                 ROUNDING, SERVICE_NAMES[ROUNDING], 1, residue, Decimal(0), Decimal(0)
             )
         )

@@ -3,8 +3,12 @@
 Never a duplicate: before every POST the revision's deterministic id, payload and hash
 are written to the ledger (write-ahead). A revision with an id but no known sale status
 is a POST whose outcome is unknown (timeout, dropped answer, crash): it is looked up by
-id, then by invoice number, and POSTed again only if absent. A void in flight is marked
-VOIDING and read back before it is tried again, because a VOIDED sale refuses changes.
+id, then by invoice number — a sale found that way counts only if it proves to be this
+revision (identity.is_our_sale) — and POSTed again only if absent. The id the POS
+answered is recorded and used for every later read and void, because a POS may pick its
+own. A void in flight is marked VOIDING and read back before it is tried again, because
+a VOIDED sale refuses changes. Every POS request runs under the order's lease
+(agent/ledger/leases.py): no write outlives it, and none starts after a disconnect.
 """
 
 from __future__ import annotations
@@ -16,26 +20,20 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from agent.ledger.models import SENT, SKIPPED, VOIDED, WAITING, Order
-from agent.ledger.queue import record_progress
-from agent.pos import PosClient, PosProductDeleted
+from agent.ledger.epochs import Connection
+from agent.ledger.leases import VOIDING, OrderLease
+from agent.ledger.models import Order
+from agent.ledger.outcome import PushOutcome, PushResult, SaleMade
+from agent.pos import PosClient, PosProductDeleted, SaleStatus
+from agent.pos.transport import json_number
 from agent.sync import mapping
-from agent.sync.context import SyncContext
-from agent.sync.identity import invoice_number, sale_uuid
+from agent.sync.identity import invoice_number, is_our_sale, sale_uuid
 from agent.sync.mapping import MappingError, build_sale, outcome_for
-from agent.sync.products import ProductResolver
-from agent.sync.sale_payload import sale_payload, void_payload
+from agent.sync.products import LiveResolver
+from agent.sync.sale_payload import payload_from_sale, sale_payload, void_payload
 
-POS_CLOSED = "CLOSED"
-POS_VOIDED = "VOIDED"
-POS_VOIDING = "VOIDING"
 TRASHED = "wc_order_trashed"
-
-Changes = dict[Any, Any]
-
-
-class LeaseLost(Exception):
-    """Another worker took the order over: stop touching it."""
+CLOSED, VOIDED = SaleStatus.CLOSED, SaleStatus.VOIDED
 
 
 def _created_at(order: Mapping[str, Any]) -> float:
@@ -43,81 +41,43 @@ def _created_at(order: Mapping[str, Any]) -> float:
     return datetime.fromisoformat(raw.replace("Z", "") + "+00:00").timestamp()
 
 
-def _result(state: str, code: str | None = None, reason: str | None = None) -> Changes:
-    return {
-        Order.state: state,
-        Order.reason_code: code,
-        Order.reason: reason,
-        Order.attempts: 0,
-    }
-
-
-def payload_from_sale(sale: Mapping[str, Any]) -> dict[str, Any]:
-    """A whole-sale body rebuilt from what the POS returned (to void a found sale)."""
-    return {
-        "id": sale["id"],
-        "register_id": sale.get("register_id"),
-        "user_id": sale.get("user_id"),
-        "status": sale.get("status"),
-        "sale_date": sale.get("sale_date"),
-        "note": sale.get("note"),
-        "invoice_number": sale.get("invoice_number"),
-        "register_sale_products": [
-            {
-                "product_id": line["product_id"],
-                "quantity": line["quantity"],
-                "price": line["price"],
-                "tax": line["tax"],
-                "tax_id": line["tax_id"],
-            }
-            for line in sale.get("register_sale_products") or []
-        ],
-        "register_sale_payments": [
-            {
-                "retailer_payment_type_id": p.get("retailer_payment_type_id"),
-                "amount": p.get("amount"),
-                "payment_date": p.get("payment_date"),
-            }
-            for p in sale.get("register_sale_payments") or []
-        ],
-    }
-
-
 class OrderPush:
-    """Pushes claimed orders of one epoch; `push()` returns the changes to settle."""
+    """Pushes claimed orders of one epoch; `push()` returns what each came to."""
 
     def __init__(
         self,
         pos: PosClient,
-        resolver: ProductResolver,
-        context: SyncContext,
-        first_connected_at: float,
+        resolver: LiveResolver,
+        connection: Connection,
+        wc_url: str,
         lease_seconds: float,
         status_map: Mapping[str, str] | None = None,
     ) -> None:
         self.pos = pos
         self.resolver = resolver
-        self.context = context
-        self.first_connected_at = first_connected_at
+        self.connection = connection
+        self.wc_url = wc_url
         self.lease_seconds = lease_seconds
         self.status_map = status_map or {}
         self.sales_created = 0
 
-    # -- the ledger, written as we go -------------------------------------------
+    def push(self, order: Order, wc: Mapping[str, Any] | None) -> PushOutcome:
+        """Bring the POS in line with WooCommerce for `order`; return the outcome.
 
-    def _progress(self, order: Order, changes: Changes) -> None:
-        if not record_progress(order, changes, self.lease_seconds):
-            raise LeaseLost(str(order.order_id))
-        for field, value in changes.items():
-            setattr(order, field.name, value)
+        Raises `LeaseLost` or `Disconnected` (agent/ledger/leases.py) when it must
+        stop touching the order, and the POS client's errors for the pusher to sort.
+        """
+        lease = OrderLease(order, self.lease_seconds, self.connection.epoch)
+        with self.pos.guarded(lease):
+            return self._push(lease, wc)
 
     # -- decisions --------------------------------------------------------------
 
-    def push(self, order: Order, wc: Mapping[str, Any] | None) -> Changes:
-        """Bring the POS in line with WooCommerce for `order`; return the outcome."""
+    def _push(self, lease: OrderLease, wc: Mapping[str, Any] | None) -> PushOutcome:
+        order = lease.order
         if wc is None:
             if order.wc_removed:
-                return self._removed(order, None, "deleted")
+                return self._removed(lease, None, "deleted")
             raise MappingError(
                 "wc_order_missing",
                 f"WooCommerce has no order #{order.order_id}, not even in the trash: "
@@ -125,154 +85,144 @@ class OrderPush:
             )
         number = str(wc.get("number") or order.order_id)
         if wc.get("status") == "trash":
-            return self._removed(order, number, "trashed")
-        facts: Changes = {}
+            return self._removed(lease, number, "trashed")
         if order.is_history is None:
-            created = _created_at(wc)
             # WooCommerce dates have whole seconds: an order of the connection's own
             # second is live (pushing it is the safe side).
-            facts = {
-                Order.wc_created_at: created,
-                Order.is_history: created < math.floor(self.first_connected_at),
-            }
-            self._progress(order, facts)
-        self._resolve_unknown(order, number)
+            created = _created_at(wc)
+            lease.learned(
+                created, created < math.floor(self.connection.first_connected_at)
+            )
+        self._resolve_unknown(lease, number)
         if order.is_history and order.release is None and order.sale_status is None:
-            return facts | _result(
-                WAITING,
+            return PushOutcome.done(
+                PushResult.WAITING,
                 "history",
                 "placed before Tillsync was connected: `tillsync import-history`, a "
                 "note on the order or `tillsync retry` sends it",
             )
+        return self._by_status(lease, wc, number)
+
+    def _by_status(
+        self, lease: OrderLease, wc: Mapping[str, Any], number: str
+    ) -> PushOutcome:
+        """What the status map says the order's sale must be, made so."""
+        order = lease.order
         status = str(wc.get("status"))
         outcome = outcome_for(status, self.status_map)
         if outcome == mapping.WAITING:
-            if order.sale_status == POS_CLOSED:
-                return facts | _result(SENT)
-            return facts | _result(
-                WAITING,
+            if order.sale_status == CLOSED:
+                return PushOutcome.done(PushResult.SENT)
+            return PushOutcome.done(
+                PushResult.WAITING,
                 "wc_not_paid",
                 f"the order is “{status}” in WooCommerce: it goes to the POS once paid",
             )
         if outcome == mapping.VOID:
-            if order.sale_status == POS_CLOSED:
-                self._void(order)
-            if order.sale_status == POS_VOIDED:
-                return facts | _result(VOIDED)
-            return facts | _result(
-                SKIPPED, "wc_cancelled", f"“{status}” before it reached the POS"
+            if order.sale_status == CLOSED:
+                self._void(lease)
+            if order.sale_status == VOIDED:
+                return PushOutcome.done(PushResult.VOIDED)
+            return PushOutcome.done(
+                PushResult.SKIPPED,
+                "wc_cancelled",
+                f"“{status}” before it reached the POS",
             )
-        return facts | self._closed(order, wc, number)
+        return self._closed(lease, wc, number)
 
-    def _closed(self, order: Order, wc: Mapping[str, Any], number: str) -> Changes:
+    def _closed(
+        self, lease: OrderLease, wc: Mapping[str, Any], number: str
+    ) -> PushOutcome:
+        order = lease.order
         draft = build_sale(wc)
         digest = draft.content_hash()
-        if order.sale_status == POS_CLOSED:
+        if order.sale_status == CLOSED:
             if order.content_hash == digest:
-                return _result(SENT)  # e.g. processing → completed: nothing changes
-            self._void(order)
-        if order.sale_status == POS_VOIDED:
-            self._progress(
-                order,
-                {
-                    Order.revision: order.revision + 1,
-                    Order.sale_uuid: None,
-                    Order.sale_id: None,
-                    Order.sale_status: None,
-                    Order.sale_payload: None,
-                    Order.content_hash: None,
-                },
-            )
-        product_ids = [self.resolver.resolve(line) for line in draft.lines]
-        revision = order.revision
-        identity = sale_uuid(self.context.wc_url, order.order_id, revision)
+                return PushOutcome.done(PushResult.SENT)  # e.g. processing → completed
+            self._void(lease)
+        if order.sale_status == VOIDED:
+            lease.next_revision()
+        prices_include_tax = bool(wc.get("prices_include_tax"))
+        product_ids = [
+            self.resolver.resolve(line, prices_include_tax) for line in draft.lines
+        ]
+        identity = sale_uuid(self.wc_url, order.order_id, order.revision)
         payload = sale_payload(
             draft,
             product_ids,
-            self.context,
+            self.connection,
             identity,
-            invoice_number(number, revision),
+            invoice_number(number, order.revision),
         )
-        # Write-ahead: from here on, a crash leaves an id to look up, not a guess.
-        self._progress(
-            order,
-            {
-                Order.sale_uuid: identity,
-                Order.sale_payload: json.dumps(payload),
-                Order.content_hash: digest,
-            },
-        )
+        lease.sending(identity, json.dumps(payload, default=json_number), digest)
         try:
             answer = self.pos.create_sale(payload)
         except PosProductDeleted as error:
             # Deleted since the catalogue was last read: name it from what we know.
             raise self.resolver.deleted(error.product_id) from error
         self.sales_created += 1
-        return {
-            **_result(SENT),
-            Order.sale_id: str(answer.get("id") or identity),
-            Order.sale_status: POS_CLOSED,
-            Order.epoch_sent: self.context.epoch,
-            Order.sent_at: time.time(),
-        }
+        made = SaleMade(
+            sale_id=str(answer.get("id") or identity),
+            status=CLOSED,
+            epoch=self.connection.epoch,
+            at=time.time(),
+        )
+        return PushOutcome.done(PushResult.SENT, made=made)
 
-    def _removed(self, order: Order, number: str | None, how: str) -> Changes:
+    def _removed(self, lease: OrderLease, number: str | None, how: str) -> PushOutcome:
+        order = lease.order
         if number is not None:
-            self._resolve_unknown(order, number)
-        if order.sale_status == POS_CLOSED:
-            return _result(
-                SENT,
+            self._resolve_unknown(lease, number)
+        if order.sale_status == CLOSED:
+            return PushOutcome.done(
+                PushResult.SENT,
                 TRASHED,
                 f"{how} in WooCommerce after its sale reached the POS (sale "
                 f"{order.sale_id}); the sale was left as is: void it in Lightspeed if "
                 "the order is really gone",
             )
-        if order.sale_status == POS_VOIDED:
-            return _result(VOIDED)
-        return _result(SKIPPED, TRASHED, f"{how} in WooCommerce before it was sent")
+        if order.sale_status == VOIDED:
+            return PushOutcome.done(PushResult.VOIDED)
+        return PushOutcome.done(
+            PushResult.SKIPPED, TRASHED, f"{how} in WooCommerce before it was sent"
+        )
 
     # -- POS writes -------------------------------------------------------------
 
-    def _resolve_unknown(self, order: Order, number: str) -> None:
+    def _resolve_unknown(self, lease: OrderLease, number: str) -> None:
         """Turn an unknown outcome into a known one by reading the POS."""
-        if order.sale_status == POS_VOIDING and order.sale_id:
+        order = lease.order
+        if order.sale_status == VOIDING and order.sale_id:
             found = self.pos.get_sale(order.sale_id)
-            status = found.get("status") if found else POS_VOIDED
-            self._progress(
-                order,
-                {Order.sale_status: POS_VOIDED if status == POS_VOIDED else POS_CLOSED},
-            )
+            lease.sale_status(found.state if found else VOIDED)
             return
         if order.sale_uuid is None or order.sale_status is not None:
             return
         found = self.pos.get_sale(order.sale_uuid)
         if found is None:
+            posted = json.loads(order.sale_payload) if order.sale_payload else {}
+            register_id = posted.get("register_id") or self.connection.register_id
             matches = self.pos.find_sales_by_invoice(
                 invoice_number(number, order.revision)
             )
-            found = matches[0] if matches else None
+            found = next(
+                (s for s in matches if is_our_sale(s, order.sale_uuid, register_id)),
+                None,
+            )
         if found is None:
             return  # never reached the POS: the POST will be made again, same id
-        status = str(found.get("status") or POS_CLOSED)
-        self._progress(
-            order,
-            {
-                Order.sale_id: str(found.get("id") or order.sale_uuid),
-                Order.sale_status: POS_VOIDED if status == POS_VOIDED else POS_CLOSED,
-                Order.epoch_sent: order.epoch_sent or self.context.epoch,
-                Order.sent_at: order.sent_at or time.time(),
-            },
-        )
+        lease.sale_found(found.id, found.state, self.connection.epoch)
 
-    def _void(self, order: Order) -> None:
+    def _void(self, lease: OrderLease) -> None:
+        order = lease.order
         if order.sale_payload:
             sent = json.loads(order.sale_payload)
         else:
             found = self.pos.get_sale(str(order.sale_id))
-            if found is None or found.get("status") == POS_VOIDED:
-                self._progress(order, {Order.sale_status: POS_VOIDED})
+            if found is None or found.state == VOIDED:
+                lease.sale_status(VOIDED)
                 return
             sent = payload_from_sale(found)
-        self._progress(order, {Order.sale_status: POS_VOIDING})
-        self.pos.update_sale(void_payload(sent))
-        self._progress(order, {Order.sale_status: POS_VOIDED})
+        lease.sale_status(VOIDING)
+        self.pos.update_sale(void_payload(sent, str(order.sale_id or sent["id"])))
+        lease.sale_status(VOIDED)

@@ -33,11 +33,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import peewee
-
 from agent.ledger.cursors import read_cursor, write_cursor
 from agent.ledger.db import ledger_db
-from agent.ledger.epochs import open_epoch_now
+from agent.ledger.epochs import current_connection
 from agent.ledger.models import (
     PENDING,
     SENT,
@@ -45,14 +43,13 @@ from agent.ledger.models import (
     VOIDED,
     WAITING,
     Order,
-    Store,
 )
-from agent.ledger.notify import notify_in_transaction
-from agent.ledger.queue import requeue
-from agent.ledger.report import POLL_CURSOR, POLL_TOPIC
+from agent.ledger.queue import Poll, enqueue
+from agent.ledger.report import POLL_CURSOR
+from agent.pos import SaleStatus
 from agent.sync import mapping
 from agent.sync.mapping import MappingError, build_sale, outcome_for
-from agent.sync.order_push import POS_CLOSED, TRASHED
+from agent.sync.order_push import TRASHED
 from agent.woo import WooClient
 from agent.woo.dates import format_gmt, parse_gmt
 from agent.woo.errors import WooError
@@ -132,9 +129,14 @@ def poll_decision(
         return STATUS if outcome == mapping.CLOSED else None
     if row.state != SENT:
         return None  # failed: shown in status until `tillsync retry`
+    return _sent_changed(row, wc, outcome)
+
+
+def _sent_changed(row: Order, wc: Mapping[str, Any], outcome: str) -> str | None:
+    """Whether a sent order's sale no longer matches WooCommerce."""
     if row.reason_code == TRASHED:
         return STATUS  # listed without the trash status: it was restored
-    if row.sale_status != POS_CLOSED:
+    if row.sale_status != SaleStatus.CLOSED:
         return None
     if outcome == mapping.VOID:
         return STATUS
@@ -151,8 +153,7 @@ def _stale_in_flight(
     An unclaimed one needs nothing: its worker will read WooCommerce afresh.
     """
     now = time.time() if now is None else now
-    leased = row.lease_expires_at is not None and row.lease_expires_at >= now
-    if not leased or outcome != mapping.CLOSED:
+    if not row.leased(now) or outcome != mapping.CLOSED:
         return None
     return IN_FLIGHT if _content_hash(wc) != row.content_hash else None
 
@@ -182,17 +183,16 @@ class Poller:
     def run_pass(self) -> PollReport:
         """Read what changed since the cursor, queue what needs a push."""
         report = PollReport()
-        epoch = open_epoch_now()
-        if epoch is None:
+        connection = current_connection()
+        if connection is None:
             report.stopped = "disconnected"
             return report  # nothing is pushed while disconnected: nothing to find
-        store = Store.get_by_id(epoch.store_id)
-        scope = epoch.store_id
+        scope, connected_at = connection.scope, connection.first_connected_at
         saved = read_cursor(cursor_name(scope))
-        start = _gmt(saved) or datetime.fromtimestamp(store.first_connected_at, UTC)
+        start = _gmt(saved) or datetime.fromtimestamp(connected_at, UTC)
         report.cursor = saved if _gmt(saved) else None
         try:
-            self._read(scope, store.first_connected_at, start - self.overlap, report)
+            self._read(scope, connected_at, start - self.overlap, report)
         except WooError as error:
             report.stopped = f"WooCommerce: {error}"
             log.warning("poll stopped, the cursor stays put: %s", error)
@@ -249,7 +249,6 @@ class Poller:
         ids = [int(item["id"]) for item in items]
         with ledger_db.atomic():
             rows = _rows(scope, ids)
-            queued = False
             for wc in items:
                 order_id = int(wc["id"])
                 row = rows.get(order_id)
@@ -262,7 +261,6 @@ class Poller:
                     continue
                 if not _mark_pending(scope, order_id, row, wc, reason, now):
                     continue
-                queued = True
                 if reason == IN_FLIGHT:
                     report.in_flight.append(order_id)
                 else:
@@ -270,8 +268,6 @@ class Poller:
             if newest is not None:
                 report.cursor = format_gmt(newest)
                 write_cursor(cursor_name(scope), report.cursor)
-            if queued:
-                notify_in_transaction()
 
 
 def _rows(scope: int, ids: Iterable[int]) -> dict[int, Order]:
@@ -291,41 +287,22 @@ def _mark_pending(
     now: float,
 ) -> bool:
     """Queue the order as a hook would; False when a hook or worker got there first."""
-    if row is not None:
-        # Only if nothing touched the row since we read it: a hook that did has
-        # queued it already, and a worker's settle sees the change_seq move.
-        unchanged = (
-            (Order.id == row.id)
-            & (Order.change_seq == row.change_seq)
-            & (Order.state == row.state)
-        )
-        if not requeue(unchanged, release=None):
-            return False
-        if reason != IN_FLIGHT:
-            Order.update(found_by_poll=True, last_topic=POLL_TOPIC).where(
-                Order.id == row.id
-            ).execute()
-        return True
     created = _gmt(wc.get("date_created_gmt"))
-    try:
-        with ledger_db.atomic():  # a savepoint: a concurrent hook's insert wins
-            Order.create(
-                scope=scope,
-                order_id=order_id,
-                state=PENDING,
-                next_attempt_at=now,
-                last_topic=POLL_TOPIC,
-                change_seq=1,
-                found_by_poll=True,
-                wc_created_at=created.timestamp() if created else None,
-                is_history=False,
-                created_at=now,
-                updated_at=now,
-            )
-    except peewee.IntegrityError:
-        return False
-    log.debug("poll found order %s (%s)", order_id, reason)
-    return True
+    queued = enqueue(
+        scope,
+        order_id,
+        Poll(
+            created_at=created.timestamp() if created else None,
+            # Only if nothing touched the row since we read it: a hook that did has
+            # queued it already, and a worker's settle sees the change_seq move.
+            seen=(row.change_seq, row.state) if row is not None else None,
+            found_by_poll=reason != IN_FLIGHT,
+        ),
+        now,
+    )
+    if queued and row is None:
+        log.debug("poll found order %s (%s)", order_id, reason)
+    return queued
 
 
 def _gmt(value: Any) -> datetime | None:

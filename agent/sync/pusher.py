@@ -6,14 +6,17 @@ Retry or fail is decided by error type (agent/pos/errors.py, agent/woo/errors.py
 - the order's own problem (deleted POS product, a 4xx on the payload, an order gone from
   WooCommerce): `failed` with a reason code and a sentence, until `tillsync retry`;
 - the connection's problem (401, 403, 410): the pass stops, every order stays pending,
-  and `status` shows the reason.
+  and `status` shows the reason;
+- the POS budget (a 429, or a wait longer than the lease covers): the pass stops and the
+  orders wait, pending, until the POS allows requests again — no order is held under a
+  lease while its worker sleeps;
+- `tillsync disconnect`: the pass stops before its next POS write (agent/ledger/leases.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import random
 import socket
 import time
 import uuid
@@ -21,10 +24,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.backoff import Backoff
 from agent.ledger.cursors import write_cursor
-from agent.ledger.epochs import open_epoch_now
-from agent.ledger.models import FAILED, PENDING, SENT, Order, Store
-from agent.ledger.queue import claim_batch, renew_leases, settle
+from agent.ledger.epochs import current_connection, epoch_is_open
+from agent.ledger.leases import (
+    Disconnected,
+    LeaseLost,
+    claim_batch,
+    renew_leases,
+    settle,
+)
+from agent.ledger.models import Order
+from agent.ledger.outcome import PushOutcome, PushResult
 from agent.ledger.report import PASS_ERROR_CURSOR, RATE_LIMIT_CURSOR
 from agent.pos import (
     PosClient,
@@ -37,10 +48,9 @@ from agent.pos import (
     RateLimited,
 )
 from agent.sync.catalogue import Catalogue
-from agent.sync.context import SyncContext
 from agent.sync.mapping import MappingError
-from agent.sync.order_push import Changes, LeaseLost, OrderPush
-from agent.sync.products import ProductResolver
+from agent.sync.order_push import OrderPush
+from agent.sync.products import LiveResolver
 from agent.sync.woo_alignment import align_woo
 from agent.woo import WooClient
 from agent.woo.errors import WooError, WooUnavailable
@@ -48,17 +58,15 @@ from agent.woo.errors import WooError, WooUnavailable
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
-MAX_BACKOFF_SECONDS = 900.0
+# An order that failed for a passing cause: ~5 s, 10 s, 20 s … capped at 15 minutes,
+# each wait between half and all of that.
+ORDER_BACKOFF = Backoff(base=5.0, cap=900.0, jitter=0.5)
+DISCONNECTED = "disconnected: nothing is pushed until `tillsync connect`"
 
 
 def backoff_seconds(attempts: int) -> float:
-    """Exponential backoff with jitter: ~5 s, 10 s, 20 s … capped at 15 minutes."""
-    ceiling = min(MAX_BACKOFF_SECONDS, 5.0 * 2 ** max(0, attempts - 1))
-    return ceiling * random.uniform(0.5, 1.0)
-
-
-class PassStopped(Exception):
-    """The connection itself is refused: stop the pass, keep every order pending."""
+    """Seconds before an order that has failed `attempts` times is due again."""
+    return ORDER_BACKOFF.delay(max(0, attempts - 1))
 
 
 @dataclass
@@ -72,6 +80,8 @@ class PassReport:
     other: int = 0
     sales_created: int = 0
     stopped: str | None = None
+    # When the orders the stopped pass gives back are due again.
+    resume_at: float | None = None
     failures: list[int] = field(default_factory=list)
 
 
@@ -107,24 +117,25 @@ class Pusher:
     def run_pass(self) -> PassReport:
         """Push everything due now, batch after batch, until nothing is due."""
         report = PassReport()
-        epoch = open_epoch_now()
-        if epoch is None:
+        connection = current_connection()
+        if connection is None:
             return report  # disconnected: hooks are recorded, nothing is pushed
-        context = SyncContext.for_epoch(epoch, self.wc_url)
-        store = Store.get_by_id(epoch.store_id)
         catalogue = self._catalogues.setdefault(
-            context.scope, Catalogue(self.pos, context.scope)
+            connection.scope, Catalogue(self.pos, connection.scope)
         )
         pusher = OrderPush(
             self.pos,
-            ProductResolver(self.pos, catalogue, context.scope),
-            context,
-            store.first_connected_at,
+            LiveResolver(catalogue, connection.scope),
+            connection,
+            self.wc_url,
             self.lease_seconds,
             self.status_map,
         )
         try:
             while report.stopped is None:
+                if not epoch_is_open(connection.epoch):
+                    report.stopped = DISCONNECTED
+                    break
                 batch = claim_batch(self.owner, self.batch_size, self.lease_seconds)
                 if not batch:
                     break
@@ -132,7 +143,7 @@ class Pusher:
                 self._push_batch(batch, pusher, report)
             if report.stopped is None:
                 # After every due sale, so it never delays one; it never raises.
-                align_woo(self.pos, self.woo, context.scope, context.outlet_id)
+                align_woo(self.pos, self.woo, connection.scope, connection.outlet_id)
         finally:
             report.sales_created = pusher.sales_created
             write_cursor(RATE_LIMIT_CURSOR, self.pos.rate_limit)
@@ -154,7 +165,7 @@ class Pusher:
         except WooError as error:
             report.stopped = f"WooCommerce refused Tillsync: {error}"
             for order in batch:
-                self._settle(order, self._release(), report)
+                self._settle(order, self._deferred(report), report)
             return
         remaining = list(batch)
         while remaining:
@@ -163,12 +174,12 @@ class Pusher:
                 return
             order = remaining.pop(0)
             if report.stopped is not None:
-                self._settle(order, self._release(), report)
+                self._settle(order, self._deferred(report), report)
                 continue
             started = time.perf_counter()
-            changes = self._push_one(order, found.get(order.order_id), pusher, report)
-            if changes is not None and self._settle(order, changes, report):
-                self._announce(order, changes, time.perf_counter() - started)
+            outcome = self._push_one(order, found.get(order.order_id), pusher, report)
+            if outcome is not None and self._settle(order, outcome, report):
+                self._announce(order, outcome, time.perf_counter() - started)
 
     def _push_one(
         self,
@@ -176,23 +187,23 @@ class Pusher:
         wc: Mapping[str, Any] | None,
         pusher: OrderPush,
         report: PassReport,
-    ) -> Changes | None:
-        if wc is not None:
-            pusher.resolver.prices_include_tax = bool(wc.get("prices_include_tax"))
+    ) -> PushOutcome | None:
         try:
             return pusher.push(order, wc)
         except LeaseLost:
             log.warning("order %s was taken over by another worker", order.order_id)
             return None
+        except Disconnected:
+            report.stopped = DISCONNECTED
+            report.resume_at = time.time()  # at once, once connected again
+            return self._deferred(report)
         except RateLimited as error:
             report.stopped = "POS rate limit: waiting for the window to reopen"
-            return {
-                Order.next_attempt_at: time.time() + error.retry_after_seconds,
-                Order.state: PENDING,
-            }
+            report.resume_at = time.time() + error.retry_after_seconds
+            return self._deferred(report)
         except (PosUnauthorized, PosForbidden, PosGone) as error:
             report.stopped = f"the POS refused Tillsync: {error}"
-            return self._release()
+            return self._deferred(report)
         except PosUnavailable as error:
             return self._transient(order, f"the POS did not answer: {error.message}")
         except WooUnavailable as error:
@@ -212,34 +223,27 @@ class Pusher:
             )
 
     @staticmethod
-    def _failed(order: Order, code: str, reason: str) -> Changes:
+    def _failed(order: Order, code: str, reason: str) -> PushOutcome:
         log.warning("order %s failed: %s: %s", order.order_id, code, reason)
-        return {
-            Order.state: FAILED,
-            Order.reason_code: code,
-            Order.reason: reason,
-            Order.attempts: order.attempts + 1,
-        }
+        return PushOutcome.failed(code, reason, attempts=order.attempts + 1)
 
     @staticmethod
-    def _transient(order: Order, reason: str) -> Changes:
+    def _transient(order: Order, reason: str) -> PushOutcome:
         attempts = order.attempts + 1
-        return {
-            Order.state: PENDING,
-            Order.attempts: attempts,
-            Order.next_attempt_at: time.time() + backoff_seconds(attempts),
-            Order.reason_code: "retrying",
-            Order.reason: reason,
-        }
+        return PushOutcome.retrying(
+            reason, attempts, due_at=time.time() + backoff_seconds(attempts)
+        )
 
     @staticmethod
-    def _release() -> Changes:
-        return {Order.state: PENDING, Order.next_attempt_at: time.time() + 60}
+    def _deferred(report: PassReport) -> PushOutcome:
+        """An order the stopped pass gives back untouched, due when the pass may resume."""
+        due = report.resume_at if report.resume_at is not None else time.time() + 60
+        return PushOutcome.deferred(due)
 
-    def _announce(self, order: Order, changes: Changes, seconds: float) -> None:
+    def _announce(self, order: Order, outcome: PushOutcome, seconds: float) -> None:
         """The one log line per push; its fields also ride along as JSON `extra`."""
-        result = push_result(changes)
-        sale_id = changes.get(Order.sale_id, order.sale_id)
+        result = str(outcome.result)
+        sale_id = outcome.made.sale_id if outcome.made else order.sale_id
         log.info(
             "order %s %s%s in %.0f ms",
             order.order_id,
@@ -257,26 +261,16 @@ class Pusher:
             self.on_push(result, seconds)
 
     @staticmethod
-    def _settle(order: Order, changes: Changes, report: PassReport) -> bool:
-        if not settle(order, changes):
+    def _settle(order: Order, outcome: PushOutcome, report: PassReport) -> bool:
+        if not settle(order, outcome):
             return False
-        state = changes.get(Order.state)
-        if state == SENT:
+        if outcome.result is PushResult.SENT:
             report.sent += 1
-        elif state == FAILED:
+        elif outcome.result is PushResult.FAILED:
             report.failed += 1
             report.failures.append(order.order_id)
-        elif changes.get(Order.reason_code) == "retrying":
+        elif outcome.result is PushResult.RETRYING:
             report.retrying += 1
         else:
             report.other += 1
         return True
-
-
-def push_result(changes: Changes) -> str:
-    """What a push came to, for logs and metrics: the new state, `retrying` for a
-    transient failure, `deferred` when the pass stopped before the order's turn."""
-    state = str(changes.get(Order.state, PENDING))
-    if state != PENDING:
-        return state
-    return "retrying" if changes.get(Order.reason_code) == "retrying" else "deferred"

@@ -1,231 +1,183 @@
-"""Live SKU links overwrite WooCommerce too (merchant promise 4).
+"""Sending the WooCommerce overwrite queue (agent/sync/overwrite_queue.py): one path
+for an import's rows and a live link's.
 
-When a live order links a WooCommerce product or variation to a POS product that
-already existed (found by SKU, not created by Tillsync), the resolver queues a
-`WooOverwrite` row. At the end of each push pass, once every due sale is pushed,
-`align_woo` sends what is due, like an import does (agent/history/woo_overwrite.py):
+1. rows whose WooCommerce values are not saved yet (a live link's) have them read (one
+   request per 100 SKUs) and saved in the store's live-link backup, before any write;
+   a product WooCommerce no longer has is given up;
+2. the new values are built once, from a `ProductSource` (agent/sync/products.py): an
+   import's snapshot (no request), or the live catalogue (name and price kept by its
+   refresh, stock from one `product_inventory` read — the only POS cost of a link);
+3. writes go in batches of at most 100, variations through their parent's endpoint (a
+   variation keeps its name: WooCommerce builds it from the parent's).
 
-1. the WooCommerce values being replaced are read (one request per 100 SKUs) and saved
-   in the ledger as `BackupWooProduct` rows of one backup per store, before any write;
-2. the new values: name from the local catalogue, price from `PosPrice` (both kept by
-   the catalogue refresh, no request) and stock at the register's outlet from one
-   `product_inventory` read per product — the only POS cost, once per new link;
-3. writes go in batches of at most 100, variations through their parent's endpoint.
-
-Nothing here can fail or delay a sale: it runs after the pass's sales, handles at most
-`MAX_PER_PASS` products, and any failure is logged and retried with a backoff.
+A refusal, or a side not answering, retries the row later with a backoff; nothing here
+can fail or delay a sale: the scheduler runs it after a pass's sales (`align_woo`), for
+at most `MAX_PER_PASS` products.
 """
 
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from agent.ledger.db import ledger_db
-from agent.ledger.models import (
-    Backup,
-    BackupWooProduct,
-    CatalogueProduct,
-    Store,
-    WooOverwrite,
-)
+from agent.ledger.models import WooOverwrite
 from agent.pos import PosClient, PosError, PosUnavailable, RateLimited
+from agent.sync.catalogue import Catalogue, KnownProduct
 from agent.sync.mapping import CENT
-from agent.sync.pos_prices import price_of, remember_prices
-from agent.sync.woo_values import Link, read_woo_values
+from agent.sync.overwrite_queue import (
+    due_overwrites,
+    give_up,
+    mark_done,
+    retry_later,
+    save_woo_values,
+    store_backup,
+    wc_id,
+)
+from agent.sync.products import ProductSource
+from agent.sync.woo_values import read_woo_values
 from agent.woo import WooBatchError, WooClient, WooError, WooUnavailable
 from agent.woo.batches import BATCH_LIMIT
 
 log = logging.getLogger(__name__)
 
-LIVE_LINKS = "before live SKU links overwrote WooCommerce"
 MAX_PER_PASS = 100  # bounds the POS requests (one each) and the time one pass spends
-MAX_BACKOFF_SECONDS = 3600.0
+Chunk = list[tuple[WooOverwrite, dict[str, Any]]]
 
 
 @dataclass
-class AlignReport:
-    """What one alignment step did."""
+class OverwriteReport:
+    """What sending did: how many products took their POS values, and the others."""
 
     overwritten: int = 0
-    retrying: int = 0
-    given_up: dict[int, str] = field(default_factory=dict)  # WooCommerce id → why
+    retrying: dict[int, str] = field(default_factory=dict)  # WooCommerce id → why
+    given_up: dict[int, str] = field(default_factory=dict)
     stopped: str | None = None
 
+    def not_overwritten(self) -> dict[int, str]:
+        """Every product that did not take its values, and why."""
+        later = {k: f"{why} (tried again later)" for k, why in self.retrying.items()}
+        return {**self.given_up, **later}
 
-def _wc_id(row: WooOverwrite) -> int:
-    return int(row.wc_variation_id or row.wc_product_id)
 
-
-def due_overwrites(scope: int, limit: int = MAX_PER_PASS) -> list[WooOverwrite]:
-    """The overwrites of `scope` due now, oldest first."""
-    return list(
-        WooOverwrite.select()
-        .where(
-            (WooOverwrite.scope == scope)
-            & WooOverwrite.done_at.is_null()
-            & (WooOverwrite.next_attempt_at <= time.time())
-        )
-        .order_by(WooOverwrite.id)
-        .limit(limit)
+def new_values(
+    product: KnownProduct, level: Decimal, prices_include_tax: bool, variation: bool
+) -> dict[str, Any]:
+    """What the WooCommerce product becomes: the POS product's values."""
+    fields: dict[str, Any] = {
+        "manage_stock": True,
+        "stock_quantity": int(level.to_integral_value(rounding=ROUND_DOWN)),
+    }
+    price = (
+        product.price_including_tax
+        if prices_include_tax
+        else product.price_excluding_tax
     )
+    if price is not None:
+        fields["regular_price"] = str(price.quantize(CENT))
+    if not variation:
+        fields["name"] = product.name
+    return fields
 
 
 def align_woo(
     pos: PosClient, woo: WooClient, scope: int, outlet_id: str
-) -> AlignReport:
-    """Send the due overwrites of `scope`; never raises (failures retry later)."""
-    report = AlignReport()
-    due = due_overwrites(scope)
+) -> OverwriteReport:
+    """The scheduler's step: send what is due in `scope`; never raises."""
+    report = OverwriteReport()
+    due = due_overwrites(scope, limit=MAX_PER_PASS)
     if not due:
         return report  # steady state: no request at all
     try:
-        _align(pos, woo, scope, outlet_id, due, report)
-    except (RateLimited, PosUnavailable, WooUnavailable) as error:
-        report.stopped = str(error)
-        log.warning("WooCommerce overwrites wait for the next pass: %s", error)
-    except WooError as error:
-        for row in due:
-            if row.done_at is None:
-                _retry(row, f"WooCommerce refused the read: {error}", report)
+        send_overwrites(woo, Catalogue(pos, scope), outlet_id, due, report)
     except Exception:  # a bug here must never stop sales
         report.stopped = "unexpected error"
         log.exception("WooCommerce overwrites failed; they are retried later")
     return report
 
 
-def _align(
-    pos: PosClient,
+def send_overwrites(
     woo: WooClient,
-    scope: int,
+    source: ProductSource,
     outlet_id: str,
     due: list[WooOverwrite],
-    report: AlignReport,
+    report: OverwriteReport,
 ) -> None:
-    backup = _save_replaced_values(woo, scope, due, report)
-    groups: dict[int, list[tuple[WooOverwrite, dict[str, Any]]]] = defaultdict(list)
-    for row in due:
-        if row.done_at is not None:
-            continue
-        try:
-            fields = _new_values(pos, scope, outlet_id, row)
-        except (RateLimited, PosUnavailable):
-            raise
-        except PosError as error:
-            _retry(row, f"the POS refused the read: {error.message}", report)
-            continue
-        if fields is None:
-            _give_up(row, "the POS product is deleted or unknown", report)
-            continue
-        fields["id"] = _wc_id(row)
-        # Products go to /products/batch (parent 0), variations to their parent's.
-        groups[int(row.wc_product_id) if row.wc_variation_id else 0].append(
-            (row, fields)
-        )
-    for parent, items in groups.items():
-        for start in range(0, len(items), BATCH_LIMIT):
-            _send(woo, parent, items[start : start + BATCH_LIMIT], backup, report)
+    """Send `due` (see the module docstring); a side that does not answer stops it,
+    and every row not sent then is retried later."""
+    try:
+        _save_values(woo, due, report)
+        groups: dict[int, Chunk] = defaultdict(list)
+        for row in due:
+            fields = None if row.done_at else _values(source, outlet_id, row, report)
+            if fields is not None:
+                # Products go to /products/batch (parent 0), variations to their parent's.
+                parent = int(row.wc_product_id) if row.wc_variation_id else 0
+                groups[parent].append((row, fields))
+        for parent, items in groups.items():
+            for start in range(0, len(items), BATCH_LIMIT):
+                _send(woo, parent, items[start : start + BATCH_LIMIT], report)
+    except (RateLimited, PosUnavailable, WooUnavailable) as error:
+        who = "WooCommerce" if isinstance(error, WooUnavailable) else "the POS"
+        report.stopped = f"{who} did not answer: {error}"
+        log.warning("WooCommerce overwrites wait: %s", report.stopped)
+        for row in due:
+            if row.done_at is None and wc_id(row) not in report.retrying:
+                _retry(row, report.stopped, report)
 
 
-def _store_backup(scope: int) -> Backup:
-    """The one backup per store that keeps what live links replaced."""
-    found = (
-        Backup.select()
-        .where((Backup.scope == scope) & (Backup.purpose == LIVE_LINKS))
-        .order_by(Backup.id)
-        .first()
-    )
-    if found is not None:
-        return found
-    store = Store.get_or_none(Store.id == scope)
-    return Backup.create(
-        scope=scope,
-        store=store.identity if store is not None else str(scope),
-        taken_at=time.time(),
-        purpose=LIVE_LINKS,
-    )
-
-
-def _save_replaced_values(
-    woo: WooClient, scope: int, due: list[WooOverwrite], report: AlignReport
-) -> Backup:
-    """Read and keep the WooCommerce values of rows not saved yet (before any write)."""
-    backup = _store_backup(scope)
+def _save_values(
+    woo: WooClient, due: list[WooOverwrite], report: OverwriteReport
+) -> None:
     unsaved = [row for row in due if row.backup_id is None]
     if not unsaved:
-        return backup
-    decisions = [
-        Link(
-            wc_product_id=int(row.wc_product_id),
-            wc_variation_id=int(row.wc_variation_id),
-            sku=row.sku,
-            pos_product_id=row.pos_product_id,
-        )
-        for row in unsaved
-    ]
-    values = read_woo_values(woo, decisions)
-    found = {(v["wc_product_id"], v["wc_variation_id"]) for v in values}
-    with ledger_db.atomic():
-        for item in values:
-            BackupWooProduct.insert(
-                {getattr(BackupWooProduct, k): v for k, v in item.items()}
-                | {BackupWooProduct.backup: backup.id}
-            ).on_conflict_ignore().execute()
+        return
+    try:
+        values = read_woo_values(woo, unsaved)
+    except WooUnavailable:
+        raise
+    except WooError as error:
         for row in unsaved:
-            if (int(row.wc_product_id), int(row.wc_variation_id)) in found:
-                row.backup_id = backup.id
-                WooOverwrite.update(backup=backup.id).where(
-                    WooOverwrite.id == row.id
-                ).execute()
-            else:
-                _give_up(row, "WooCommerce no longer has the product", report)
-    return backup
+            _retry(row, f"WooCommerce refused the read: {error}", report)
+        return
+    backup = store_backup(unsaved[0].scope)
+    save_woo_values(backup, values)
+    found = {(v["wc_product_id"], v["wc_variation_id"]) for v in values}
+    for row in unsaved:
+        if (int(row.wc_product_id), int(row.wc_variation_id)) in found:
+            row.backup_id = backup.id
+            WooOverwrite.update(backup=backup.id).where(
+                WooOverwrite.id == row.id
+            ).execute()
+        else:
+            _give_up(row, "WooCommerce no longer has the product", report)
 
 
-def _new_values(
-    pos: PosClient, scope: int, outlet_id: str, row: WooOverwrite
+def _values(
+    source: ProductSource, outlet_id: str, row: WooOverwrite, report: OverwriteReport
 ) -> dict[str, Any] | None:
-    """The POS name, price and outlet stock; one POS request (two if the price was
-    never seen, which the catalogue refresh makes rare). None if deleted/unknown."""
-    known = CatalogueProduct.get_or_none(
-        (CatalogueProduct.scope == scope)
-        & (CatalogueProduct.pos_product_id == row.pos_product_id)
-    )
-    if known is None or known.deleted:
+    if row.backup_id is None:
+        return None  # its values could not be saved: never written unsaved
+    try:
+        current = source.current(row.pos_product_id, outlet_id)
+    except (RateLimited, PosUnavailable):
+        raise
+    except PosError as error:
+        _retry(row, f"the POS refused the read: {error.message}", report)
         return None
-    price = price_of(scope, row.pos_product_id, bool(row.prices_include_tax))
-    if price is None:
-        product = pos.product(row.pos_product_id)
-        if product is None or product.is_deleted:
-            return None
-        remember_prices(scope, [product])
-        price = price_of(scope, row.pos_product_id, bool(row.prices_include_tax))
-    levels = pos.product_inventory(row.pos_product_id)
-    level = next((x.level for x in levels if x.outlet_id == outlet_id), Decimal(0))
-    fields: dict[str, Any] = {
-        "manage_stock": True,
-        "stock_quantity": int(level.to_integral_value(rounding=ROUND_DOWN)),
+    if current is None:
+        _give_up(row, "the POS product is deleted or unknown", report)
+        return None
+    product, level = current
+    variation = bool(row.wc_variation_id)
+    return new_values(product, level, bool(row.prices_include_tax), variation) | {
+        "id": wc_id(row)
     }
-    if price is not None:
-        fields["regular_price"] = str(price.quantize(CENT))
-    if not row.wc_variation_id:
-        # A variation keeps its name: WooCommerce builds it from parent and attributes.
-        fields["name"] = known.name
-    return fields
 
 
-def _send(
-    woo: WooClient,
-    parent: int,
-    chunk: list[tuple[WooOverwrite, dict[str, Any]]],
-    backup: Backup,
-    report: AlignReport,
-) -> None:
+def _send(woo: WooClient, parent: int, chunk: Chunk, report: OverwriteReport) -> None:
     items = [fields for _, fields in chunk]
     refused: dict[int, str] = {}
     try:
@@ -235,51 +187,27 @@ def _send(
             woo.batch_products(update=items)
     except WooBatchError as error:
         refused = error.refused_ids()
-    except WooUnavailable as error:
-        for row, _ in chunk:
-            _retry(row, f"WooCommerce did not answer: {error}", report)
+    except WooUnavailable:
         raise
     except WooError as error:
-        for row, _ in chunk:
-            _retry(row, f"WooCommerce refused the overwrite: {error}", report)
-        return
-    now = time.time()
-    done = [row for row, _ in chunk if _wc_id(row) not in refused]
+        refused = {wc_id(row): str(error) for row, _ in chunk}
     for row, _ in chunk:
-        if _wc_id(row) in refused:
-            _retry(row, f"WooCommerce refused it: {refused[_wc_id(row)]}", report)
-    with ledger_db.atomic():
-        for row in done:
-            WooOverwrite.update(done_at=now, last_error=None).where(
-                WooOverwrite.id == row.id
-            ).execute()
-            BackupWooProduct.update(overwritten_at=now).where(
-                (BackupWooProduct.backup == backup.id)
-                & (BackupWooProduct.wc_product_id == row.wc_product_id)
-                & (BackupWooProduct.wc_variation_id == row.wc_variation_id)
-            ).execute()
+        if wc_id(row) in refused:
+            _retry(row, f"WooCommerce refused it: {refused[wc_id(row)]}", report)
+    done = [row for row, _ in chunk if wc_id(row) not in refused]
+    mark_done(done)
     report.overwritten += len(done)
     if done:
         log.info("%d WooCommerce products took their POS values", len(done))
 
 
-def _retry(row: WooOverwrite, why: str, report: AlignReport) -> None:
-    attempts = int(row.attempts) + 1
-    wait = min(MAX_BACKOFF_SECONDS, 30.0 * 2 ** (attempts - 1))
-    WooOverwrite.update(
-        attempts=attempts,
-        last_error=why,
-        next_attempt_at=time.time() + wait * random.uniform(0.5, 1.0),
-    ).where(WooOverwrite.id == row.id).execute()
-    report.retrying += 1
-    log.warning("WooCommerce product %s not overwritten yet: %s", _wc_id(row), why)
+def _retry(row: WooOverwrite, why: str, report: OverwriteReport) -> None:
+    retry_later(row, why)
+    report.retrying[wc_id(row)] = why
+    log.warning("WooCommerce product %s not overwritten yet: %s", wc_id(row), why)
 
 
-def _give_up(row: WooOverwrite, why: str, report: AlignReport) -> None:
-    now = time.time()
-    row.done_at = now
-    WooOverwrite.update(done_at=now, last_error=why).where(
-        WooOverwrite.id == row.id
-    ).execute()
-    report.given_up[_wc_id(row)] = why
-    log.warning("WooCommerce product %s is not overwritten: %s", _wc_id(row), why)
+def _give_up(row: WooOverwrite, why: str, report: OverwriteReport) -> None:
+    give_up(row, why)
+    report.given_up[wc_id(row)] = why
+    log.warning("WooCommerce product %s is not overwritten: %s", wc_id(row), why)

@@ -1,7 +1,8 @@
 """The WooCommerce values a SKU link is about to replace, read before any write.
 
-Both overwrite paths use it — the history import's and the live links' — so that
-nothing of the merchant's is lost: the values are saved (in a backup) first.
+An import reads them for the products each page links; the overwrite queue's sending
+step for a live link's (agent/sync/woo_alignment.py). Either saves them in a backup
+first, so that nothing of the merchant's is lost.
 """
 
 from __future__ import annotations

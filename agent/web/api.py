@@ -1,4 +1,4 @@
-"""Health, status and per-order endpoints (CONTRACT §3)."""
+"""Health, status and per-order endpoints (README "HTTP")."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from agent.ledger.db import ledger_db
 from agent.ledger.queue import queue_retry
 from agent.ledger.report import orders_document, status_document
-from agent.web.auth import Rejected, authenticated_body
+from agent.web.auth import Rejected, authenticate, spend_signature_of
 
 blueprint = Blueprint("api", __name__)
 MAX_IDS = 500
@@ -31,7 +31,7 @@ def healthz() -> tuple[Response, int]:
 def status() -> Response:
     """The `tillsync status --json` document, for the plugin's status panel."""
     try:
-        authenticated_body()
+        authenticate()
     except Rejected as rejected:
         return rejected.response()
     return jsonify(status_document())
@@ -41,7 +41,7 @@ def status() -> Response:
 def orders() -> Response | tuple[Response, int]:
     """`{"orders": [...]}` for the ids asked (the plugin's column and box)."""
     try:
-        authenticated_body()
+        authenticate()
     except Rejected as rejected:
         return rejected.response()
     raw = request.args.get("ids", "")
@@ -58,16 +58,21 @@ def orders() -> Response | tuple[Response, int]:
 def retry() -> Response | tuple[Response, int]:
     """Queue an order again ("Send to POS again" in the plugin)."""
     try:
-        body = authenticated_body()
+        signed = authenticate()
     except Rejected as rejected:
         return rejected.response()
     try:
-        order_id = json.loads(body).get("order_id")
+        order_id = json.loads(signed.body).get("order_id")
     except (ValueError, AttributeError):
         return _bad(None, "the body must be a JSON object", "invalid_json")
     if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
         return _bad("order_id", "order_id must be a positive integer")
-    queued = queue_retry(order_id)
+    try:
+        with ledger_db.atomic():
+            spend_signature_of(signed)
+            queued = queue_retry(order_id)
+    except Rejected as rejected:
+        return rejected.response()
     return jsonify({"accepted": True, "order_id": order_id, "known": queued}), 202
 
 

@@ -9,7 +9,6 @@ failure reasons, so it answers only loopback clients, whatever TILLSYNC_BIND say
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import time
 from typing import Any
@@ -22,6 +21,7 @@ from agent.ledger.reasons import explain
 from agent.ledger.report import iso, status_document
 from agent.web.backlog import AGE_BANDS, read_backlog
 from agent.web.import_progress import read_import_progress
+from agent.web.loopback import is_loopback
 
 blueprint = Blueprint("dashboard", __name__)
 REFRESH_SECONDS = 5
@@ -33,13 +33,6 @@ STATE_MEANINGS = {
     "skipped": "nothing to send (cancelled or trashed first)",
     "failed": "needs a person: see below",
 }
-
-
-def _loopback(address: str | None) -> bool:
-    try:
-        return address is not None and ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 def duration(seconds: float | None) -> str:
@@ -102,7 +95,7 @@ def dashboard_view(now: float | None = None) -> dict[str, Any]:
 @blueprint.get("/")
 def dashboard() -> Response | tuple[str, int]:
     """The dashboard page (loopback clients only)."""
-    if not _loopback(request.remote_addr):
+    if not is_loopback(request.remote_addr):
         return "The Tillsync dashboard answers only on this machine (loopback).\n", 403
     html = render_template("dashboard.html", **dashboard_view())
     response = Response(html, mimetype="text/html")

@@ -1,4 +1,4 @@
-"""`GET /metrics`: Prometheus text format.
+"""`GET /metrics`: Prometheus text format, for loopback clients only (see loopback.py).
 
 Under `tillsync serve` several gunicorn workers count requests and the scheduler process
 counts pushes and POS / WooCommerce requests (agent/sync/counters.py); prometheus-client's
@@ -32,6 +32,7 @@ from agent.ledger.epochs import current_scope
 from agent.ledger.models import STATES, Order, rows
 from agent.ledger.report import POLL_CURSOR, RATE_LIMIT_CURSOR, unannounced_count
 from agent.web.backlog import read_backlog
+from agent.web.loopback import is_loopback
 
 blueprint = Blueprint("metrics", __name__)
 
@@ -119,10 +120,16 @@ def _poll(scope: int) -> Iterator[GaugeMetricFamily]:
 
 @blueprint.get("/metrics")
 def metrics_endpoint() -> Response:
-    """Every metric in Prometheus text format."""
+    """Every metric in Prometheus text format (loopback clients only)."""
+    if not is_loopback(request.remote_addr):
+        return Response(
+            "Tillsync metrics answer only on this machine (loopback).\n",
+            status=403,
+            mimetype="text/plain",
+        )
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
         from prometheus_client import REGISTRY
 

@@ -1,4 +1,8 @@
-"""WooCommerce REST API client (the store side). Knows nothing of ledger or scheduler."""
+"""The WooCommerce REST API client (the shop side); knows nothing of ledger or scheduler.
+
+`client.py` holds the API methods, one each; `transport.py` how a request is sent,
+signed, retried and paged; `errors.py` the one exception tree.
+"""
 
 from agent.woo.client import Page, WooClient
 from agent.woo.dates import format_gmt, parse_gmt

@@ -21,7 +21,7 @@ from requests_oauthlib import OAuth1
 def auth_for(
     base_url: str, key: str, secret: str, *, oauth_in_header: bool = False
 ) -> AuthBase:
-    """Basic auth for an https store, OAuth 1.0a (HMAC-SHA256) for a plain http one.
+    """Basic auth for an https shop, OAuth 1.0a (HMAC-SHA256) for a plain http one.
 
     OAuth parameters go in the query string by default because some hosts strip the
     Authorization header before PHP sees it; `oauth_in_header=True` puts them there.
@@ -32,7 +32,8 @@ def auth_for(
     if scheme == "https":
         return HTTPBasicAuth(key, secret)
     if scheme == "http":
-        return OAuth1(
+        # requests-oauthlib ships no type hints: say what OAuth1 is.
+        signed: AuthBase = OAuth1(
             key,
             client_secret=secret,
             signature_method=SIGNATURE_HMAC_SHA256,
@@ -40,4 +41,5 @@ def auth_for(
                 SIGNATURE_TYPE_AUTH_HEADER if oauth_in_header else SIGNATURE_TYPE_QUERY
             ),
         )
-    raise ValueError(f"store URL must start with http:// or https://, got {base_url!r}")
+        return signed
+    raise ValueError(f"shop URL must start with http:// or https://, got {base_url!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from agent.redaction import scrub
 from agent.woo.errors import BatchItemError, BatchResult, WooBadResponse, WooBatchError
 
 BATCH_LIMIT = 100  # items per call, create + update + delete together
@@ -92,7 +93,7 @@ def _send_chunk(
                     index=index,
                     id=int(entry.get("id") or 0),
                     code=str(error.get("code", "unknown")),
-                    message=str(error.get("message", "")),
+                    message=scrub(str(error.get("message", ""))),
                     status=status if isinstance(status, int) else 400,
                     item=item,
                 )

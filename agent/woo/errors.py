@@ -1,6 +1,6 @@
 """Every error the WooCommerce client raises, documented in one place.
 
-    WooError(status, code, message, data)      any refusal from the store
+    WooError(status, code, message, data)      any refusal from the shop
     ├── WooUnavailable    5xx, timeout, connection error (`outcome_unknown` for writes)
     ├── WooUnauthorized   401 / 403: wrong keys, key without permission, bad OAuth
     ├── WooNotFound       404: unknown order, product or route
@@ -18,15 +18,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+
+from agent.redaction import scrub
 
 # How much of a non-JSON body to keep in a message: enough to recognise a proxy page.
 _SNIPPET_CHARS = 200
 
 
 class WooError(Exception):
-    """The store refused a request, or could not be understood."""
+    """The shop refused a request, or could not be understood.
+
+    `code` and `message` pass through `agent.redaction.scrub`: over plain http the
+    consumer key rides in every URL, and these texts reach logs, reasons and `status`.
+    """
 
     def __init__(
         self,
@@ -35,6 +42,7 @@ class WooError(Exception):
         message: str,
         data: dict[str, Any] | None = None,
     ) -> None:
+        code, message = scrub(code), scrub(message)
         super().__init__(f"WooCommerce {status} {code}: {message}")
         self.status = status
         self.code = code
@@ -43,7 +51,7 @@ class WooError(Exception):
 
 
 class WooUnavailable(WooError):
-    """The store did not answer usefully: 5xx, timeout or connection error.
+    """The shop did not answer usefully: 5xx, timeout or connection error.
 
     `outcome_unknown` is True when a write may have been applied before the failure
     (the request was sent but no answer came back); a caller must look before redoing.
@@ -154,6 +162,12 @@ def error_from_response(response: requests.Response) -> WooError:
     return cls(status, f"http_{status}", snippet or response.reason or "no body")
 
 
+def _request_target(url: str) -> str:
+    """The path and query of `url` (the shop's address is known to whoever reads)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def json_body(response: requests.Response) -> Any:
     """The decoded JSON of a 2xx response, or `WooBadResponse` saying what came instead."""
     try:
@@ -164,6 +178,7 @@ def json_body(response: requests.Response) -> Any:
         raise WooBadResponse(
             response.status_code,
             "invalid_json",
-            f"expected JSON from {response.url}, got {kind}: {snippet!r} "
-            "(check the store URL and that WordPress permalinks are enabled)",
+            f"expected JSON from {_request_target(response.url)}, got {kind}: "
+            f"{snippet!r} (check the shop URL and that WordPress permalinks are "
+            "enabled)",
         ) from None

@@ -3,7 +3,8 @@
 Only reads (GET) are retried: a write whose answer was lost may already be applied
 (a note added twice would reach the merchant twice), so the caller decides.
 Retried: timeouts, connection errors, 5xx, and 429 (a host's rate limit, honouring
-`Retry-After` in seconds). Backoff is exponential with full jitter, bounded in attempts.
+`Retry-After` in seconds). Backoff is exponential with full jitter (`agent.backoff`: a
+random wait up to `min(8 s, 0.5 s * 2**n)`), bounded in attempts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from agent.backoff import Backoff
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -27,10 +30,12 @@ class RetryPolicy:
     max_retry_after: float = 60.0
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
+    _backoff: Backoff = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError("RetryPolicy.attempts must be at least 1")
+        self._backoff = Backoff(self.base_delay, self.max_delay, rng=self.rng)
 
     def should_retry_status(self, status: int) -> bool:
         """True for the statuses a read is tried again after."""
@@ -50,5 +55,4 @@ class RetryPolicy:
                 wanted = -1.0
             if wanted >= 0:
                 return wanted if wanted <= self.max_retry_after else None
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return self.rng.uniform(0, ceiling)
+        return self._backoff.delay(attempt - 1)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-# From shared/spec/WORDPRESS-TESTING.md: nothing but loopback resolves.
+# Nothing but loopback resolves: no test ever reaches outside this machine.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

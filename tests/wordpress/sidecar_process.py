@@ -82,7 +82,9 @@ class SidecarProcess:
     def get(self, path: str) -> requests.Response:
         """A signed GET, as the plugin makes it."""
         return requests.get(
-            f"{self.url}{path}", headers=signed_headers(self.secret, b""), timeout=10
+            f"{self.url}{path}",
+            headers=signed_headers(self.secret, "GET", path),
+            timeout=10,
         )
 
     def orders(self, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -15,6 +15,9 @@ from agent.web.signing import signed_headers
 pytestmark = pytest.mark.wordpress
 
 
+HOOK = "/hooks/woocommerce"
+
+
 def _body(order_id: int) -> bytes:
     return json.dumps(
         {
@@ -30,7 +33,7 @@ def _post(
     sidecar: SidecarProcess, body: bytes, headers: dict[str, str]
 ) -> requests.Response:
     return requests.post(
-        f"{sidecar.url}/hooks/woocommerce",
+        f"{sidecar.url}{HOOK}",
         data=body,
         headers={"Content-Type": "application/json", **headers},
         timeout=10,
@@ -41,19 +44,29 @@ def _post(
     "forge",
     [
         pytest.param(
-            lambda s, b: signed_headers("not-the-secret-" + "x" * 20, b),
+            lambda s, b: signed_headers("not-the-secret-" + "x" * 20, "POST", HOOK, b),
             id="other-secret",
         ),
         pytest.param(
-            lambda s, b: signed_headers(s.secret, b, now=time.time() - 900),
+            lambda s, b: signed_headers(
+                s.secret, "POST", HOOK, b, now=time.time() - 900
+            ),
             id="replayed-old",
         ),
         pytest.param(lambda s, b: {}, id="unsigned"),
         pytest.param(
             lambda s, b: signed_headers(
-                s.secret, b.replace(b"order.created", b"order.deleted")
+                s.secret, "POST", HOOK, b.replace(b"order.created", b"order.deleted")
             ),
             id="body-changed-after-signing",
+        ),
+        pytest.param(
+            lambda s, b: signed_headers(s.secret, "POST", "/orders/retry", b),
+            id="signed-for-another-endpoint",
+        ),
+        pytest.param(
+            lambda s, b: signed_headers(s.secret, "GET", HOOK, b),
+            id="signed-for-another-method",
         ),
     ],
 )
@@ -71,7 +84,9 @@ def test_the_same_body_signed_right_is_accepted(live_sidecar: SidecarProcess) ->
     order_id = 890_000 + int(time.time_ns() % 100_000)
     body = _body(order_id)
 
-    answer = _post(live_sidecar, body, signed_headers(live_sidecar.secret, body))
+    answer = _post(
+        live_sidecar, body, signed_headers(live_sidecar.secret, "POST", HOOK, body)
+    )
 
     assert answer.status_code == 202
     assert answer.json() == {"accepted": True, "duplicate": False}

@@ -20,7 +20,7 @@ from wp_site import WordPressSite
 
 pytestmark = pytest.mark.wordpress
 
-SECRET = "loopback-test-secret-0123456789"
+SECRET = "loopback-test-secret-0123456789ab"
 # Over 1 KiB, like an event with a long note (where older curl asks "Expect: 100-continue").
 EVENT = {
     "id": "6f1c1d4e-8a0b-4c57-9d4e-0b7a1e2f3c4d",
@@ -80,10 +80,10 @@ def test_signed_event_goes_out_and_acceptance_is_read(
     assert "expect" not in request.headers
     assert request.body == body.encode()
     timestamp = request.headers["x-tillsync-timestamp"]
-    expected = hmac.new(
-        SECRET.encode(), f"{timestamp}.".encode() + request.body, hashlib.sha256
-    ).hexdigest()
-    assert request.headers["x-tillsync-signature"] == f"v1={expected}"
+    # v2, recomputed from what arrived: "<ts>.POST.<request target>.<raw body>".
+    signed = f"{timestamp}.POST.{request.path}.".encode() + request.body
+    expected = hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
+    assert request.headers["x-tillsync-signature"] == f"v2={expected}"
 
 
 def test_refusal_is_final(wp_site: WordPressSite, fake: FakeSidecar) -> None:

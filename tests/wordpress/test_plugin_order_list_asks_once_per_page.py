@@ -38,3 +38,7 @@ def test_one_signed_get_per_list_page(
     assert asked[0]["origin"] == "tillsync-bridge"
     states = re.findall(r'class="tillsync-state tillsync-state-(\w+)"', page.text)
     assert len(states) == len(rows)
+    # The sidecar accepted the plugin's signed GET (a refusal marks every row "?")
+    # and knows the orders just checked out.
+    assert ">?</span>" not in page.text
+    assert len(re.findall(r'<mark class="tillsync-state', page.text)) >= 3

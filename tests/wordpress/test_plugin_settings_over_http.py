@@ -5,53 +5,30 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
+from settings_form import option, options_form
 from sidecar_process import SidecarProcess
 from wp_site import ADMIN, SHOP_MANAGER, WordPressSite
 
 pytestmark = pytest.mark.wordpress
 
 
-def _options_form(session: requests.Session, site: WordPressSite) -> dict[str, str]:
-    page = session.get(
-        f"{site.url}/wp-admin/admin.php?page=tillsync-bridge", timeout=30
-    )
-    assert page.status_code == 200
-    form = page.text.split('id="tillsync-settings-form"', 1)[1].split("</form>", 1)[0]
-    fields = {}
-    for tag in re.findall(r"<input[^>]*type=[\"']hidden[\"'][^>]*>", form):
-        name = re.search(r"name=[\"']([^\"']+)", tag)
-        value = re.search(r"value=[\"']([^\"']*)", tag)
-        if name and value:
-            fields[name.group(1)] = value.group(1)
-    assert "_wpnonce" in fields and fields["option_page"] == "tillsync_bridge"
-    return fields
-
-
-def _option(site: WordPressSite, name: str) -> str:
-    return site.php(f"echo get_option('{name}');")
-
-
-def test_shop_manager_saves_url_and_secret_without_manage_options(
+def test_shop_manager_saves_the_secret_without_manage_options(
     wp_site: WordPressSite, live_sidecar: SidecarProcess
 ) -> None:
+    """The URL is an administrator's (test_plugin_sidecar_url_needs_an_administrator.py)."""
     session = wp_site.login(SHOP_MANAGER)
-    fields = _options_form(session, wp_site)
+    fields = options_form(session, wp_site)
     new_secret = "rotated-secret-for-the-test-0123456789"
     try:
         answer = session.post(
             f"{wp_site.url}/wp-admin/options.php",
-            data={
-                **fields,
-                "tillsync_sidecar_url": "http://127.0.0.1:9/",
-                "tillsync_hook_secret": new_secret,
-            },
+            data={**fields, "tillsync_hook_secret": new_secret},
             timeout=30,
         )
         assert answer.status_code == 200
         assert "settings-updated=true" in answer.url
-        assert _option(wp_site, "tillsync_sidecar_url") == "http://127.0.0.1:9"
-        assert _option(wp_site, "tillsync_hook_secret") == new_secret
+        assert option(wp_site, "tillsync_sidecar_url") == live_sidecar.url
+        assert option(wp_site, "tillsync_hook_secret") == new_secret
         # Write-only: the page never shows it again.
         assert new_secret not in session.get(answer.url, timeout=30).text
     finally:
@@ -62,7 +39,7 @@ def test_bad_url_is_refused_with_a_message_and_changes_nothing(
     wp_site: WordPressSite, live_sidecar: SidecarProcess
 ) -> None:
     session = wp_site.login(ADMIN)
-    fields = _options_form(session, wp_site)
+    fields = options_form(session, wp_site)
 
     answer = session.post(
         f"{wp_site.url}/wp-admin/options.php",
@@ -75,15 +52,15 @@ def test_bad_url_is_refused_with_a_message_and_changes_nothing(
     )
 
     assert "must start with http:// or https://" in answer.text
-    assert _option(wp_site, "tillsync_sidecar_url") == live_sidecar.url
-    assert _option(wp_site, "tillsync_hook_secret") == live_sidecar.secret
+    assert option(wp_site, "tillsync_sidecar_url") == live_sidecar.url
+    assert option(wp_site, "tillsync_hook_secret") == live_sidecar.secret
 
 
 def test_save_without_nonce_is_refused(
     wp_site: WordPressSite, live_sidecar: SidecarProcess
 ) -> None:
     session = wp_site.login(ADMIN)
-    fields = _options_form(session, wp_site)
+    fields = options_form(session, wp_site)
     fields["_wpnonce"] = "0000000000"
 
     answer = session.post(
@@ -93,7 +70,7 @@ def test_save_without_nonce_is_refused(
     )
 
     assert answer.status_code == 403
-    assert _option(wp_site, "tillsync_sidecar_url") == live_sidecar.url
+    assert option(wp_site, "tillsync_sidecar_url") == live_sidecar.url
 
 
 def test_subscriber_cannot_see_or_use_the_page(

@@ -3,7 +3,7 @@
 Debian's WordPress copied into a temporary folder (a symlinked tree would load Debian's
 own wp-config.php), our own wp-config.php, a throw-away MariaDB database, and PHP's
 built-in server with four workers in its own process group (one worker deadlocks as
-soon as WordPress calls itself). See shared/spec/WORDPRESS-TESTING.md.
+soon as WordPress calls itself). (README, 'The WordPress plugin').
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ class WordPressSite:
         self.constants.setdefault("TILLSYNC_TEST_HTTP_LOG", str(self.http_log))
         mysql(f"CREATE DATABASE {self.db_name} CHARACTER SET utf8mb4")
         shutil.copytree(WORDPRESS_SOURCE, self.root, symlinks=True)
-        (self.root / "wp-config.php").write_text(_wp_config(self))
+        self.write_config()
         # Installing needs no mu-plugins yet: they expect the tables to exist.
         self.php(
             f"""
@@ -207,6 +207,10 @@ class WordPressSite:
             echo 'activated';
             """
         )
+
+    def write_config(self) -> None:
+        """(Re)write wp-config.php from this site's settings and `constants`."""
+        (self.root / "wp-config.php").write_text(_wp_config(self))
 
     def start(self, php_args: Iterable[str] = ()) -> None:
         """PHP's built-in server, four workers, its own process group."""

@@ -1,7 +1,8 @@
 <?php
 
 /**
- * Runs when the merchant deletes the plugin in WP admin: removes everything it created.
+ * Runs when the merchant deletes the plugin in WP admin: removes everything it created,
+ * on every site of a network.
  */
 
 declare(strict_types=1);
@@ -18,4 +19,4 @@ $tillsyncInstaller = new Tillsync\Bridge\Installer(
     new Tillsync\Bridge\Outbox(),
     new Tillsync\Bridge\Breaker()
 );
-$tillsyncInstaller->uninstall();
+$tillsyncInstaller->uninstallEverywhere();

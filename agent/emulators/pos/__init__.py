@@ -1,4 +1,4 @@
-"""A strict Lightspeed Retail X-Series emulator (never kinder than POS-API.md).
+"""A strict Lightspeed Retail X-Series emulator (never kinder than the API it stands for).
 
 `PosEmulator` serves the API on a loopback port; `python -m agent.emulators.pos` and
 `tillsync emulate pos` (command.py) run it from the command line.

@@ -14,7 +14,7 @@ never faulted.
     POST   /_emulator/in_store_sales         {product_id, quantity, register_id?}: a till sale
     GET    /_emulator/faults                 current fault settings
     PUT    /_emulator/faults                 {fault_5xx, fault_drop, fault_slow,
-                                              slow_seconds, seed} (any subset)
+                                              slow_seconds, sale_delay, seed} (any subset)
     POST   /_emulator/retired                {endpoint: "POST /api/register_sales"} -> 410
     POST   /_emulator/oauth/refresh_tokens   issue a refresh token
 """

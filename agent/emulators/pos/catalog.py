@@ -1,6 +1,6 @@
 """Emulated reference data, products and inventory routes (2.0 and 2.1).
 
-Strict readings where POS-API.md leaves room (the client must cope with them):
+Strict readings where the X-Series API leaves room (the client must cope with them):
 - `GET /api/2.0/products?sku=` matches the SKU exactly and case-SENSITIVELY, ignores
   every other parameter (deleted products included), and does not page.
 - `GET /api/2.0/search?type=products&sku=` is case-insensitive but matches SUBSTRINGS,

@@ -1,4 +1,4 @@
-"""`tillsync emulate pos`: run the POS emulator until SIGTERM or SIGINT (CONTRACT §6)."""
+"""`tillsync emulate pos`: run the POS emulator until SIGTERM or SIGINT (README, 'Commands')."""
 
 from __future__ import annotations
 
@@ -65,6 +65,19 @@ _RATE = click.FloatRange(0.0, 1.0)
     help="Probability of a 35-second answer.",
 )
 @click.option(
+    "--sale-delay",
+    type=click.FloatRange(min=0.0),
+    default=0.0,
+    show_default=True,
+    help="Seconds every sale write waits before it is processed and answered.",
+)
+@click.option(
+    "--assign-ids",
+    is_flag=True,
+    help="Pick every new sale's id, ignoring the client's (as a POS that does not "
+    "honour client ids).",
+)
+@click.option(
     "--seed", type=int, default=None, help="Seed for faults and generated ids."
 )
 @click.option(
@@ -80,6 +93,8 @@ def pos_command(
     fault_5xx: float,
     fault_drop: float,
     fault_slow: float,
+    sale_delay: float,
+    assign_ids: bool,
     seed: int | None,
     client_id: str | None,
     client_secret: str | None,
@@ -96,6 +111,8 @@ def pos_command(
             fault_5xx=fault_5xx,
             fault_drop=fault_drop,
             fault_slow=fault_slow,
+            sale_delay=sale_delay,
+            assign_ids=assign_ids,
             seed=seed,
             port=port,
             client_id=client_id,

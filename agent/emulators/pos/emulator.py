@@ -16,7 +16,14 @@ from agent.emulators.pos import admin
 from agent.emulators.pos.faults import FaultInjector
 from agent.emulators.pos.oauth import OAuthIssuer
 from agent.emulators.pos.ratelimit import FixedWindowBudget
-from agent.emulators.pos.replies import ApiError, Call, Reply, fail, plain
+from agent.emulators.pos.replies import (
+    ApiError,
+    Call,
+    Reply,
+    fail,
+    plain_record,
+    plain_records,
+)
 from agent.emulators.pos.requestlog import RequestLog, RequestRecord
 from agent.emulators.pos.routes import api_routes, match
 from agent.emulators.pos.sales import save_sale
@@ -42,7 +49,10 @@ def _check_init(
 
 
 class PosEmulator:
-    """A strict Lightspeed X-Series store (POS-API.md) for tests, demos and benchmarks."""
+    """A strict Lightspeed X-Series store, for tests, demos and benchmarks.
+
+    README, 'The POS and WooCommerce APIs as Tillsync reads them', says which API it is.
+    """
 
     def __init__(
         self,
@@ -55,6 +65,8 @@ class PosEmulator:
         fault_drop: float = 0.0,
         fault_slow: float = 0.0,
         slow_seconds: float = 35.0,
+        sale_delay: float = 0.0,
+        assign_ids: bool = False,
         seed: int | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -66,7 +78,7 @@ class PosEmulator:
         self.token = token
         self.host = host
         self.port = port
-        self.state = PosState(registers=registers, seed=seed)
+        self.state = PosState(registers=registers, seed=seed, assign_ids=assign_ids)
         self.state.seed_products(products)
         # The documented budget: 300 per register plus 50, per window.
         self.budget = FixedWindowBudget(300 * registers + 50, window)
@@ -75,6 +87,7 @@ class PosEmulator:
             fault_drop=fault_drop,
             fault_slow=fault_slow,
             slow_seconds=slow_seconds,
+            sale_delay=sale_delay,
             seed=seed,
         )
         self.oauth = OAuthIssuer(
@@ -179,12 +192,12 @@ class PosEmulator:
     def outlets(self) -> list[dict[str, Any]]:
         """Every outlet."""
         with self.state.lock:
-            return plain(list(self.state.outlets.values()))
+            return plain_records(list(self.state.outlets.values()))
 
     def registers(self) -> list[dict[str, Any]]:
         """Every register (each with its `outlet_id`)."""
         with self.state.lock:
-            return plain(list(self.state.registers.values()))
+            return plain_records(list(self.state.registers.values()))
 
     def payment_type_id(self, name: str = "WooCommerce") -> str:
         """The id of the payment type called `name`."""
@@ -200,7 +213,7 @@ class PosEmulator:
     def products(self, *, include_deleted: bool = True) -> list[dict[str, Any]]:
         """Every product (deleted ones carry `deleted_at`)."""
         with self.state.lock:
-            return plain(
+            return plain_records(
                 [
                     p
                     for p in self.state.products.values()
@@ -212,19 +225,19 @@ class PosEmulator:
         """One product, or None."""
         with self.state.lock:
             found = self.state.products.get(product_id)
-            return plain(found) if found else None
+            return plain_record(found) if found else None
 
     def sales(self) -> list[dict[str, Any]]:
         """Every sale, as its 0.9 record, oldest change first."""
         with self.state.lock:
             records = [stored.record for stored in self.state.sales.values()]
-            return plain(sorted(records, key=lambda r: r["version"]))
+            return plain_records(sorted(records, key=lambda r: r["version"]))
 
     def sale(self, sale_id: str) -> dict[str, Any] | None:
         """One sale's 0.9 record, or None."""
         with self.state.lock:
             stored = self.state.sales.get(sale_id)
-            return plain(stored.record) if stored else None
+            return plain_record(stored.record) if stored else None
 
     def inventory_level(
         self, product_id: str, outlet_id: str | None = None
@@ -260,7 +273,7 @@ class PosEmulator:
         with self.state.lock:
             state = self.state
             verdict = self.budget.peek()
-            return plain(
+            return plain_record(
                 {
                     "version": state.version,
                     "retailer": state.retailer,
@@ -318,7 +331,7 @@ class PosEmulator:
         with self.state.lock:
             if product_id not in self.state.products:
                 raise KeyError(f"no product {product_id}")
-            return plain(self.state.delete_product(product_id))
+            return plain_record(self.state.delete_product(product_id))
 
     def record_in_store_sale(
         self, product_id: str, quantity: int = 1, register_id: str | None = None
@@ -353,13 +366,13 @@ class PosEmulator:
                 ],
             }
             try:
-                return plain(save_sale(state, body))
+                return plain_record(save_sale(state, body))
             except ApiError as exc:
                 raise ValueError(f"in-store sale refused: {exc.reply.body}") from exc
 
     def set_faults(self, **settings: Any) -> dict[str, float]:
         """Change fault rates (`fault_5xx`, `fault_drop`, `fault_slow`, `slow_seconds`,
-        `seed`); returns the current settings."""
+        `sale_delay`, `seed`); returns the current settings."""
         return self.faults.configure(**settings)
 
     def retire(self, endpoint: str, successor: str = "see the migration guide") -> None:

@@ -9,6 +9,10 @@ Three draws per request, always in this order so a seed replays the same story:
 - `slow` (rate `fault_slow`): wait `slow_seconds` (35 s by default, longer than the
   client's 30 s timeout), then process and answer.
 The first that hits wins. Admin endpoints are never faulted.
+
+Apart from the draws, `sale_delay` makes EVERY sale write wait that many seconds before it
+is processed and answered: a POS slower than a worker's lease, with nothing committed
+until the answer is about to leave.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ import random
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+_RATES = ("fault_5xx", "fault_drop", "fault_slow")
+_DURATIONS = ("slow_seconds", "sale_delay")
+_SETTINGS = frozenset((*_RATES, *_DURATIONS, "seed"))
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,34 @@ def _rate(name: str, value: Any) -> float:
     return float(value)
 
 
+def _seconds(name: str, value: Any) -> float:
+    # Any bad duration is a ValueError, whatever its type: what `emulate pos` catches.
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if not is_number:
+        raise ValueError(f"{name} must be a number")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0")
+    return float(value)
+
+
+def _checked(settings: dict[str, Any]) -> dict[str, float]:
+    """The rates and durations among `settings`, validated; the seed is only checked."""
+    unknown = set(settings) - _SETTINGS
+    if unknown:
+        raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
+    checked: dict[str, float] = {}
+    for name in _RATES:
+        if name in settings:
+            checked[name] = _rate(name, settings[name])
+    for name in _DURATIONS:
+        if name in settings:
+            checked[name] = _seconds(name, settings[name])
+    seed = settings.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise ValueError("seed must be an integer")
+    return checked
+
+
 class FaultInjector:
     """Seeded per-request fault decisions (see module docstring). Thread-safe."""
 
@@ -46,53 +82,40 @@ class FaultInjector:
         fault_drop: float = 0.0,
         fault_slow: float = 0.0,
         slow_seconds: float = 35.0,
+        sale_delay: float = 0.0,
         seed: int | None = None,
     ) -> None:
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self.fault_5xx = self.fault_drop = self.fault_slow = 0.0
         self.slow_seconds = 35.0
+        self.sale_delay = 0.0
         self.configure(
             fault_5xx=fault_5xx,
             fault_drop=fault_drop,
             fault_slow=fault_slow,
             slow_seconds=slow_seconds,
+            sale_delay=sale_delay,
         )
 
     def configure(self, **settings: Any) -> dict[str, float]:
         """Change some settings (all checked before any is applied); return them all."""
-        allowed = {"fault_5xx", "fault_drop", "fault_slow", "slow_seconds", "seed"}
-        unknown = set(settings) - allowed
-        if unknown:
-            raise ValueError(f"unknown fault settings: {', '.join(sorted(unknown))}")
-        checked: dict[str, Any] = {}
-        for name in ("fault_5xx", "fault_drop", "fault_slow"):
-            if name in settings:
-                checked[name] = _rate(name, settings[name])
-        if "slow_seconds" in settings:
-            seconds = settings["slow_seconds"]
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-                raise ValueError("slow_seconds must be a number")
-            if seconds < 0:
-                raise ValueError("slow_seconds must be >= 0")
-            checked["slow_seconds"] = float(seconds)
-        seed = settings.get("seed")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ValueError("seed must be an integer")
+        checked = _checked(settings)
         with self._lock:
             for name, value in checked.items():
                 setattr(self, name, value)
             if "seed" in settings:
-                self._rng = random.Random(seed)
+                self._rng = random.Random(settings["seed"])
             return self.settings()
 
     def settings(self) -> dict[str, float]:
-        """The current rates and slow duration."""
+        """The current rates, slow duration and sale delay."""
         return {
             "fault_5xx": self.fault_5xx,
             "fault_drop": self.fault_drop,
             "fault_slow": self.fault_slow,
             "slow_seconds": self.slow_seconds,
+            "sale_delay": self.sale_delay,
         }
 
     def draw(self) -> Fault | None:

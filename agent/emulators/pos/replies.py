@@ -1,9 +1,9 @@
 """What an emulator route receives (`Call`) and answers (`Reply`, `ApiError`).
 
-Error bodies deliberately use the different shapes the real API uses
-(POS-API.md "Errors"): 2.0 endpoints answer `{"error", "message"}`, the 0.9 sales
-endpoints `{"error"}`, OAuth and token failures `{"error", "error_description"}`, and
-gateway errors plain HTML.
+Error bodies deliberately use the different shapes the real API uses (README, 'The POS
+and WooCommerce APIs as Tillsync reads them'): 2.0 endpoints answer `{"error",
+"message"}`, the 0.9 sales endpoints `{"error"}`, OAuth and token failures `{"error",
+"error_description"}`, and gateway errors plain HTML.
 """
 
 from __future__ import annotations
@@ -114,6 +114,16 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(item) for item in value]
     return value
+
+
+def plain_record(record: dict[str, Any]) -> dict[str, Any]:
+    """`plain` for one record, typed as the record it stays."""
+    return {key: plain(item) for key, item in record.items()}
+
+
+def plain_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`plain` for a list of records, typed as the records they stay."""
+    return [plain_record(record) for record in records]
 
 
 def query_int(

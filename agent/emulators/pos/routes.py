@@ -1,4 +1,4 @@
-"""The emulated X-Series API surface: every endpoint of POS-API.md, one row each."""
+"""The emulated X-Series API surface: every endpoint Tillsync calls, one row each."""
 
 from __future__ import annotations
 

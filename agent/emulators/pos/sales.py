@@ -1,6 +1,7 @@
 """Emulated sales: 0.9 `register_sales` writes and reads, 2.0 search and listing.
 
-The rules, strictest reading of POS-API.md "Sales":
+The rules, the strictest reading of the X-Series sales API (README, 'The POS and
+WooCommerce APIs as Tillsync reads them'):
 - Every write is validated whole before anything changes: register, user, status,
   `sale_date` format, each line's product (unknown → 400; DELETED → 400 naming the product,
   unless the sale is being voided), quantity, price, tax, tax id, each payment's type.
@@ -10,13 +11,16 @@ The rules, strictest reading of POS-API.md "Sales":
 - Stock moves only twice: when a sale becomes CLOSED its lines leave the register's
   outlet; when a sale whose stock left becomes VOIDED they come back. Voiding drops the
   payments. Other statuses never touch stock.
-- A client-chosen `id` (a UUID) is accepted on create. Invoice numbers are not unique.
+- A client-chosen `id` (a UUID) is accepted on create, unless the store was started with
+  `assign_ids` (`--assign-ids`): then the POS picks every new sale's id itself and ignores
+  the client's, as a POS that does not honour it would. Invoice numbers are not unique.
 - `GET /api/register_sales/{id}` for an unknown id answers 200 `{"register_sales": []}`.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -66,8 +70,40 @@ def write_sale(state: PosState, call: Call) -> Reply:
     return Reply(200, {"register_sale": plain(save_sale(state, body))})
 
 
+@dataclass
+class _SaleWrite:
+    """A sale write that passed every check of its own: what will be stored."""
+
+    sale_id: str | None
+    status: str
+    register: dict[str, Any]
+    user_id: str
+    texts: dict[str, str | None]  # note, invoice_number, source, source_id
+    sale_date: str
+    lines: list[dict[str, Any]]
+    payments: list[dict[str, Any]]
+
+
 def save_sale(state: PosState, body: dict[str, Any]) -> dict[str, Any]:
     """Validate and store a sale (see module docstring); return its 0.9 record."""
+    write = _validated(state, body)
+    existing = state.sales.get(write.sale_id) if write.sale_id else None
+    if existing is not None:
+        _check_change(existing, write.status, write.register["id"], write.lines)
+
+    # Everything is valid: from here on the sale is committed.
+    sale_id = write.sale_id
+    if sale_id is None or (existing is None and state.assign_ids):
+        sale_id = state.new_id()
+    stored = existing or StoredSale(record={}, outlet_id=write.register["outlet_id"])
+    _move_stock(state, stored, write)
+    stored.record = _record(state, sale_id, write, stored.record)
+    state.sales[sale_id] = stored
+    return stored.record
+
+
+def _validated(state: PosState, body: dict[str, Any]) -> _SaleWrite:
+    """Every field of a sale write checked, in the order the errors are reported."""
     sale_id = body.get("id")
     if sale_id is not None and not _is_uuid(sale_id):
         raise fail_09(400, f"id must be a UUID, got {sale_id!r}")
@@ -90,54 +126,67 @@ def save_sale(state: PosState, body: dict[str, Any]) -> dict[str, Any]:
         state, body.get("register_sale_products"), voiding=status == "VOIDED"
     )
     payments = _payments(state, body.get("register_sale_payments"))
-    existing = state.sales.get(sale_id) if sale_id else None
-    if existing is not None:
-        _check_change(existing, status, register["id"], lines)
+    return _SaleWrite(
+        sale_id=sale_id,
+        status=str(status),
+        register=register,
+        user_id=body["user_id"],
+        texts=texts,
+        sale_date=sale_date,
+        lines=lines,
+        payments=payments,
+    )
 
-    # Everything is valid: from here on the sale is committed.
-    if sale_id is None:
-        sale_id = state.new_id()
-    stored = existing or StoredSale(record={}, outlet_id=register["outlet_id"])
-    if status == "CLOSED" and not stored.stock_moved:
-        stored.outlet_id = register["outlet_id"]
-        stored.lines = [(line["product_id"], line["quantity"]) for line in lines]
+
+def _move_stock(state: PosState, stored: StoredSale, write: _SaleWrite) -> None:
+    """Stock leaves the outlet when a sale becomes CLOSED, comes back when VOIDED."""
+    outlet_id = write.register["outlet_id"]
+    if write.status == "CLOSED" and not stored.stock_moved:
+        stored.outlet_id = outlet_id
+        stored.lines = [(line["product_id"], line["quantity"]) for line in write.lines]
         for product_id, quantity in stored.lines:
             state.move_stock(product_id, stored.outlet_id, -quantity)
         stored.stock_moved = True
-    elif status == "VOIDED" and stored.stock_moved:
+    elif write.status == "VOIDED" and stored.stock_moved:
         for product_id, quantity in stored.lines:
             state.move_stock(product_id, stored.outlet_id, quantity)
         stored.stock_moved = False
     if not stored.stock_moved:
-        stored.outlet_id = register["outlet_id"]
-    invoice = texts["invoice_number"] or stored.record.get("invoice_number")
+        stored.outlet_id = outlet_id
+
+
+def _record(
+    state: PosState, sale_id: str, write: _SaleWrite, before: dict[str, Any]
+) -> dict[str, Any]:
+    """The 0.9 record of a committed write (`before`: the sale's previous record)."""
+    invoice = write.texts["invoice_number"] or before.get("invoice_number")
     if not invoice:
         state.invoice_sequence += 1
         invoice = str(state.invoice_sequence)
+    # Voiding drops the payments.
+    payments = [] if write.status == "VOIDED" else write.payments
     now = utc_now()
-    stored.record = {
+    register_id = write.register["id"]
+    return {
         "id": sale_id,
-        "register_id": register["id"],
-        "user_id": body["user_id"],
+        "register_id": register_id,
+        "user_id": write.user_id,
         "customer_id": None,
-        "sale_date": sale_date,
-        "status": status,
-        "note": texts["note"] or "",
+        "sale_date": write.sale_date,
+        "status": write.status,
+        "note": write.texts["note"] or "",
         "invoice_number": invoice,
-        "source": texts["source"],
-        "source_id": texts["source_id"],
+        "source": write.texts["source"],
+        "source_id": write.texts["source_id"],
         "register_sale_products": [
-            {**line, "register_id": register["id"]} for line in lines
+            {**line, "register_id": register_id} for line in write.lines
         ],
-        # Voiding drops the payments (POS-API.md).
-        "register_sale_payments": [] if status == "VOIDED" else payments,
-        "totals": _totals(lines, [] if status == "VOIDED" else payments),
-        "created_at": stored.record.get("created_at", now),
+        "register_sale_payments": payments,
+        "totals": _totals(write.lines, payments),
+        "created_at": before.get("created_at", now),
         "updated_at": now,
         "version": state.next_version(),
     }
-    state.sales[sale_id] = stored
-    return stored.record
 
 
 def get_sale(state: PosState, call: Call) -> Reply:

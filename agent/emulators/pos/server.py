@@ -70,6 +70,9 @@ class ApiGate:
         except ApiError as exc:
             return Outcome(exc.reply, route.key, verdict)
         fault = emu.faults.draw()
+        # `sale_delay` slows sale writes only (the one route that commits before a drop).
+        if route.commits_before_drop and emu.stopping.wait(emu.faults.sale_delay):
+            return Outcome(None, route.key, verdict, "stopping")
         return Outcome(
             self._faulted(route, call, fault),
             route.key,

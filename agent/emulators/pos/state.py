@@ -1,7 +1,7 @@
 """Everything the emulated store holds, behind one lock.
 
 `version` is ONE global counter bumped on every change (product, inventory row, sale),
-as POS-API.md describes; each changed record takes the new value. Reference data (one
+as the X-Series API does; each changed record takes the new value. Reference data (one
 outlet per register, payment types, taxes, users) gets stable ids, so two emulators
 built alike agree; created products and sales draw their ids from the seeded generator.
 """
@@ -43,10 +43,14 @@ class StoredSale:
 class PosState:
     """The store's data. Callers hold `lock` around every read-modify-write."""
 
-    def __init__(self, *, registers: int, seed: int | None) -> None:
+    def __init__(
+        self, *, registers: int, seed: int | None, assign_ids: bool = False
+    ) -> None:
         if registers < 1:
             raise ValueError("registers must be >= 1")
         self.lock = threading.RLock()
+        # True: a new sale's client-chosen id is ignored and the POS picks one.
+        self.assign_ids = assign_ids
         self.rng = random.Random(seed)
         self.version = 0
         self.invoice_sequence = 0
@@ -64,35 +68,14 @@ class PosState:
         self.outlets: dict[str, dict[str, Any]] = {}
         self.registers: dict[str, dict[str, Any]] = {}
         for number in range(1, registers + 1):
-            outlet_id = _stable_id("outlet", number)
-            self.outlets[outlet_id] = {
-                "id": outlet_id,
-                "name": "Main Outlet" if number == 1 else f"Outlet {number}",
-                "default_tax_id": self.default_tax_id,
-                "time_zone": "UTC",
-                "version": self.next_version(),
-                "deleted_at": None,
-            }
-            register_id = _stable_id("register", number)
-            self.registers[register_id] = {
-                "id": register_id,
-                "name": f"Register {number}",
-                "outlet_id": outlet_id,
-                "is_open": True,
-                "version": self.next_version(),
-                "deleted_at": None,
-            }
-        self.payment_types = {}
+            outlet = self._outlet(number)
+            self.outlets[outlet["id"]] = outlet
+            register = self._register(number, outlet["id"])
+            self.registers[register["id"]] = register
+        self.payment_types: dict[str, dict[str, Any]] = {}
         for number, name in enumerate(PAYMENT_TYPE_NAMES, start=1):
-            type_id = _stable_id("payment_type", number)
-            # type_id is the payment CATEGORY, not an identifier (POS-API.md).
-            self.payment_types[type_id] = {
-                "id": type_id,
-                "name": name,
-                "type_id": number,
-                "version": self.next_version(),
-                "deleted_at": None,
-            }
+            payment_type = self._payment_type(number, name)
+            self.payment_types[payment_type["id"]] = payment_type
         owner, cashier = _stable_id("user", 1), _stable_id("user", 2)
         self.token_user_id = owner
         self.users = {
@@ -227,6 +210,36 @@ class PosState:
             "rates": [
                 {"id": _stable_id("tax_rate", number), "name": name, "rate": rate}
             ],
+            "version": self.next_version(),
+            "deleted_at": None,
+        }
+
+    def _outlet(self, number: int) -> dict[str, Any]:
+        return {
+            "id": _stable_id("outlet", number),
+            "name": "Main Outlet" if number == 1 else f"Outlet {number}",
+            "default_tax_id": self.default_tax_id,
+            "time_zone": "UTC",
+            "version": self.next_version(),
+            "deleted_at": None,
+        }
+
+    def _register(self, number: int, outlet_id: str) -> dict[str, Any]:
+        return {
+            "id": _stable_id("register", number),
+            "name": f"Register {number}",
+            "outlet_id": outlet_id,
+            "is_open": True,
+            "version": self.next_version(),
+            "deleted_at": None,
+        }
+
+    def _payment_type(self, number: int, name: str) -> dict[str, Any]:
+        # type_id is the payment CATEGORY, not an identifier.
+        return {
+            "id": _stable_id("payment_type", number),
+            "name": name,
+            "type_id": number,
             "version": self.next_version(),
             "deleted_at": None,
         }

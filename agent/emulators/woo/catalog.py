@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -60,6 +61,43 @@ def _valid_price(value: str) -> bool:
         return False
 
 
+def _array(args: Args, name: str) -> Any:
+    """A JSON array argument, kept as given."""
+    value = args.raw[name]
+    if not isinstance(value, list):
+        args.problems[name] = f"{name} is not of type array."
+    return value
+
+
+# The fields a create or update may set, each read as the REST schema types it, in the
+# order their problems are reported.
+_FIELD_READERS: dict[str, Callable[[Args, str], Any]] = {
+    "name": lambda args, name: args.string(name),
+    "sku": lambda args, name: args.string(name),
+    "regular_price": lambda args, name: args.string(name),
+    "manage_stock": lambda args, name: args.boolean(name, False),
+    "stock_quantity": lambda args, name: args.integer(name, 0),
+    "stock_status": lambda args, name: args.choice(name, STOCK_STATUSES, ""),
+    "tax_class": lambda args, name: args.choice(name, TAX_CLASSES, ""),
+    "attributes": _array,
+}
+
+
+def _fields(args: Args, *, creating: bool) -> dict[str, Any]:
+    """The fields given, read; their problems are collected in `args`, not raised."""
+    changes = {
+        name: read(args, name)
+        for name, read in _FIELD_READERS.items()
+        if args.has(name)
+    }
+    if creating and args.has("type"):
+        changes["type"] = args.choice("type", ("simple", "variable"), "simple")
+    price = changes.get("regular_price")
+    if isinstance(price, str) and not _valid_price(price):
+        args.problems["regular_price"] = "regular_price is not a valid price."
+    return changes
+
+
 class Catalog:
     """All products and variations, by id."""
 
@@ -100,42 +138,25 @@ class Catalog:
         if not isinstance(data, dict):
             raise RestError(400, "rest_invalid_param", "Invalid parameter(s): body")
         args = Args(data)
-        changes: dict[str, Any] = {}
-        for name in ("name", "sku", "regular_price"):
-            if args.has(name):
-                changes[name] = args.string(name)
-        if args.has("manage_stock"):
-            changes["manage_stock"] = args.boolean("manage_stock", False)
-        if args.has("stock_quantity"):
-            changes["stock_quantity"] = args.integer("stock_quantity", 0)
-        if args.has("stock_status"):
-            changes["stock_status"] = args.choice("stock_status", STOCK_STATUSES, "")
-        if args.has("tax_class"):
-            changes["tax_class"] = args.choice("tax_class", TAX_CLASSES, "")
-        if args.has("attributes"):
-            if isinstance(data["attributes"], list):
-                changes["attributes"] = data["attributes"]
-            else:
-                args.problems["attributes"] = "attributes is not of type array."
-        if creating_type is not None and args.has("type"):
-            changes["type"] = args.choice("type", ("simple", "variable"), "simple")
-        price = changes.get("regular_price")
-        if isinstance(price, str) and not _valid_price(price):
-            args.problems["regular_price"] = "regular_price is not a valid price."
+        changes = _fields(args, creating=creating_type is not None)
         args.check()
         if "sku" in changes:
             # wc_clean() trims; uniqueness is checked like the database compares.
             changes["sku"] = changes["sku"].strip()
-            owner = self._sku_owner(changes["sku"]) if changes["sku"] else None
-            if owner is not None and owner is not product:
-                raise RestError(
-                    400,
-                    "product_invalid_sku",
-                    "Invalid or duplicated SKU.",
-                    resource_id=owner.id,
-                    unique_sku=changes["sku"],
-                )
+            self._check_sku_free(changes["sku"], product)
         return changes
+
+    def _check_sku_free(self, sku: str, product: Product | None) -> None:
+        """Refuse `sku` when another product or variation already has it."""
+        owner = self._sku_owner(sku) if sku else None
+        if owner is not None and owner is not product:
+            raise RestError(
+                400,
+                "product_invalid_sku",
+                "Invalid or duplicated SKU.",
+                resource_id=owner.id,
+                unique_sku=sku,
+            )
 
     def create(self, data: Any, parent: Product | None = None) -> Product:
         """A new product (or a variation of `parent`) from REST fields."""

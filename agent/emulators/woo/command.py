@@ -1,4 +1,4 @@
-"""`woo`: run the bundled WooCommerce emulator from the command line (CONTRACT.md §6).
+"""`woo`: run the bundled WooCommerce emulator from the command line (README, 'Commands').
 
     tillsync emulate woo --port 0 --key ck_x --secret cs_x --orders 50 --products 20
 

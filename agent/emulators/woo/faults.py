@@ -35,6 +35,27 @@ class FaultSettings:
     status_5xx: int = 503
 
 
+_COUNTS = ("fail_next", "drop_next", "status_5xx")
+
+
+def _setting(name: str, value: Any) -> int | float:
+    """One setting, checked: a count or the 5xx status, else a rate or `slow_seconds`."""
+    if name in _COUNTS:
+        number = rest_integer(value)
+        if number is None or number < 0:
+            raise AdminError(name, "expected a non-negative integer")
+        if name == "status_5xx" and not 500 <= number <= 599:
+            raise AdminError(name, "expected a 5xx status")
+        return number
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AdminError(name, "expected a number")
+    if name != "slow_seconds" and not 0 <= value <= 1:
+        raise AdminError(name, "a rate is between 0 and 1")
+    if value < 0:
+        raise AdminError(name, "expected a non-negative number")
+    return float(value)
+
+
 @dataclass
 class Faults:
     """Decides, per REST request, whether and how it fails."""
@@ -52,21 +73,7 @@ class Faults:
         for name, value in data.items():
             if name not in known:
                 raise AdminError(name, f"unknown fault; known: {', '.join(known)}")
-            if name in ("fail_next", "drop_next", "status_5xx"):
-                number = rest_integer(value)
-                if number is None or number < 0:
-                    raise AdminError(name, "expected a non-negative integer")
-                if name == "status_5xx" and not 500 <= number <= 599:
-                    raise AdminError(name, "expected a 5xx status")
-                changes[name] = number
-            else:
-                if isinstance(value, bool) or not isinstance(value, int | float):
-                    raise AdminError(name, "expected a number")
-                if name != "slow_seconds" and not 0 <= value <= 1:
-                    raise AdminError(name, "a rate is between 0 and 1")
-                if value < 0:
-                    raise AdminError(name, "expected a non-negative number")
-                changes[name] = float(value)
+            changes[name] = _setting(name, value)
         with self._lock:
             for name, value in changes.items():
                 setattr(self.settings, name, value)

@@ -1,8 +1,12 @@
-"""Signs and delivers one hook body, as the plugin's sender does (CONTRACT.md §3).
+"""Signs and delivers one hook body, as the plugin's sender does (README "HTTP").
 
 `X-Tillsync-Timestamp: <unix seconds>`,
-`X-Tillsync-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`,
-`Content-Type: application/json`. A failure is returned, never raised: the caller logs it.
+`X-Tillsync-Signature: v2=<hex HMAC-SHA256(secret, "<timestamp>.POST.<path and
+query>.<raw body>")>`, `Content-Type: application/json`. The path and query are those
+of the request actually sent. A failure is returned, never raised: the caller logs it.
+
+The emulator signs on its own, like the plugin, rather than with the sidecar's code: a
+mistake in either then shows up as a refused hook.
 """
 
 from __future__ import annotations
@@ -32,11 +36,11 @@ class HookDelivery:
         return self.status is not None and 200 <= self.status < 300
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The `X-Tillsync-Signature` value for `body` sent at `timestamp`."""
-    signed = f"{timestamp}.".encode() + body
+def signature(secret: str, timestamp: int, target: str, body: bytes) -> str:
+    """The `X-Tillsync-Signature` value for POSTing `body` to `target` at `timestamp`."""
+    signed = f"{timestamp}.POST.{target}.".encode() + body
     digest = hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return f"v1={digest}"
+    return f"v2={digest}"
 
 
 def send_hook(
@@ -49,10 +53,15 @@ def send_hook(
 ) -> HookDelivery:
     """POST `body` to `url`, signed with `secret`."""
     timestamp = int(now())
+    try:
+        # The target as it goes on the wire: requests may re-quote the URL's path.
+        target = requests.Request("POST", url).prepare().path_url
+    except requests.RequestException as exc:
+        return HookDelivery(url, None, f"{type(exc).__name__}: {exc}")
     headers = {
         "Content-Type": "application/json",
         "X-Tillsync-Timestamp": str(timestamp),
-        "X-Tillsync-Signature": signature(secret, timestamp, body),
+        "X-Tillsync-Signature": signature(secret, timestamp, target, body),
     }
     try:
         response = requests.post(

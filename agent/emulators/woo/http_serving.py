@@ -9,6 +9,7 @@ is logged; hooks collected while a REST request ran go out after its answer was 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -46,10 +47,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.shutdown()
         with self.sockets_lock:
             for sock in list(self.open_sockets):
-                try:
+                # OSError: already closed by the peer.
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass  # already closed by the peer
         self.server_close()
 
 
@@ -105,6 +105,20 @@ def serve(emu: WooEmulator, handler: BaseHTTPRequestHandler) -> None:
         emu.log.add({**entry, "status": 404}, f"{method} (not the REST API)")
         _write(handler, reply)
         return
+    _serve_rest(emu, handler, path, query, body, entry, started)
+
+
+def _serve_rest(
+    emu: WooEmulator,
+    handler: BaseHTTPRequestHandler,
+    path: str,
+    query: dict[str, str],
+    body: bytes,
+    entry: dict[str, Any],
+    started: float,
+) -> None:
+    """A REST request: its fault, its answer, its log entry, then its hooks."""
+    method = handler.command
     slow, fault = emu.faults.draw()
     if slow:
         time.sleep(emu.faults.settings.slow_seconds)

@@ -150,17 +150,36 @@ class OrderBook:
         """An admin edit: lines, charges, status, meta; validated before applying."""
         if order.status == "trash":
             raise AdminError("status", "the order is in the trash: restore it first")
-        if spec.coupon_lines is not None and spec.line_items is None:
-            raise AdminError("coupon_lines", "change coupons together with line_items")
-        new_lines = None
-        if spec.line_items is not None:
-            if not spec.line_items:
-                raise AdminError("line_items", "an order needs at least one line")
-            kept = [CouponSpec(c.code, c.discount) for c in order.coupon_lines]
-            coupons = spec.coupon_lines if spec.coupon_lines is not None else kept
-            new_lines = self._lines(spec.line_items, coupons)
+        new_lines = self._edited_lines(order, spec)
         if new_lines is not None:
             order.line_items, order.coupon_lines = new_lines
+        self._edit_details(order, spec)
+        now = self._store.now()
+        if spec.status is not None:
+            self._transition(order, spec.status, changes, now)
+        if spec.date_modified is not None:
+            order.date_modified = spec.date_modified
+        elif spec.touch_modified:
+            order.date_modified = now
+        changes.record(order.id, "order.updated")
+        return order
+
+    def _edited_lines(
+        self, order: Order, spec: OrderSpec
+    ) -> tuple[list[LineItem], list[CouponLine]] | None:
+        """The edit's lines and coupons (checked first), or None to keep the order's."""
+        if spec.coupon_lines is not None and spec.line_items is None:
+            raise AdminError("coupon_lines", "change coupons together with line_items")
+        if spec.line_items is None:
+            return None
+        if not spec.line_items:
+            raise AdminError("line_items", "an order needs at least one line")
+        kept = [CouponSpec(c.code, c.discount) for c in order.coupon_lines]
+        coupons = spec.coupon_lines if spec.coupon_lines is not None else kept
+        return self._lines(spec.line_items, coupons)
+
+    def _edit_details(self, order: Order, spec: OrderSpec) -> None:
+        """Charges, meta, note, currency and payment method: those the edit gives."""
         if spec.shipping_lines is not None:
             order.shipping_lines = self._charges(spec.shipping_lines)
         if spec.fee_lines is not None:
@@ -176,15 +195,6 @@ class OrderBook:
             order.payment_method_title = PAYMENT_TITLES.get(
                 spec.payment_method, spec.payment_method
             )
-        now = self._store.now()
-        if spec.status is not None:
-            self._transition(order, spec.status, changes, now)
-        if spec.date_modified is not None:
-            order.date_modified = spec.date_modified
-        elif spec.touch_modified:
-            order.date_modified = now
-        changes.record(order.id, "order.updated")
-        return order
 
     def set_status(self, order: Order, status: str, changes: OrderChanges) -> None:
         """A status change through the REST API (moves date_modified)."""

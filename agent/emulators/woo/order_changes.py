@@ -1,9 +1,10 @@
 """What happened to which order during one request: the plugin's capture side, mirrored.
 
 Like the `tillsync-bridge` plugin, changes are collected while a request runs and become
-ONE event per order at its end (CONTRACT.md §3): `topic` is the most significant of
-what happened, `data.topics` lists all of it, `data.note_excerpt` quotes a note, and a
-note beginning "[Tillsync:info]" is never forwarded as `note_added` (loop guard).
+ONE event per order at its end (README, 'The WordPress plugin'): `topic` is the most
+significant of what happened, `data.topics` lists all of it, `data.note_excerpt` quotes a
+note, and a note beginning "[Tillsync:info]" is never forwarded as `note_added` (loop
+guard).
 """
 
 from __future__ import annotations

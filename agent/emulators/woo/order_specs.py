@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from agent.emulators.woo.catalog import TAX_CLASSES, Catalog
+from agent.emulators.woo.catalog import TAX_CLASSES, Catalog, Product
 from agent.emulators.woo.orders import STATUSES
 from agent.emulators.woo.params import rest_boolean, rest_integer
 from agent.emulators.woo.rest_errors import AdminError
@@ -159,36 +159,11 @@ def _line(raw: Any, field: str, catalog: Catalog) -> LineSpec:
     quantity = rest_integer(raw.get("quantity", 1))
     if quantity is None or quantity < 1:
         raise AdminError(f"{field}.quantity", "expected a positive integer")
-    product = None
-    if "sku" in raw:
-        matches = catalog.by_skus([_text(raw, "sku", f"{field}.sku")])
-        if not matches:
-            raise AdminError(f"{field}.sku", f"no product has SKU {raw['sku']!r}")
-        product = matches[0]
-    elif raw.get("product_id"):
-        product_id = rest_integer(raw["product_id"])
-        product = catalog.get(product_id) if product_id else None
-        if product is None:
-            raise AdminError(f"{field}.product_id", f"no product {raw['product_id']!r}")
-        if raw.get("variation_id"):
-            variation_id = rest_integer(raw["variation_id"])
-            variation = catalog.get(variation_id) if variation_id else None
-            if variation is None or variation.parent_id != product.id:
-                raise AdminError(
-                    f"{field}.variation_id", f"not a variation of product {product.id}"
-                )
-            product = variation
-    if product is not None and product.type == "variable":
-        raise AdminError(field, "a variable product's line needs a variation_id")
+    product = _line_product(raw, field, catalog)
     if product is None and (not raw.get("name") or "price" not in raw):
         raise AdminError(field, "a line without a product needs name and price")
     name = _text(raw, "name", f"{field}.name", product.name if product else "")
-    if "price" in raw:
-        unit_price = amount(raw["price"], f"{field}.price")
-    elif product is not None and product.regular_price:
-        unit_price = Decimal(product.regular_price)
-    else:
-        raise AdminError(f"{field}.price", "the product has no price: give one")
+    unit_price = _unit_price(raw, field, product)
     discount = amount(raw.get("discount", "0"), f"{field}.discount")
     if discount > unit_price * quantity:
         raise AdminError(f"{field}.discount", "larger than the line")
@@ -204,6 +179,48 @@ def _line(raw: Any, field: str, catalog: Catalog) -> LineSpec:
         if "tax_rate" in raw
         else default_rate,
     )
+
+
+def _line_product(raw: dict[str, Any], field: str, catalog: Catalog) -> Product | None:
+    """The product or variation a line names, or None for a custom line."""
+    if "sku" in raw:
+        matches = catalog.by_skus([_text(raw, "sku", f"{field}.sku")])
+        if not matches:
+            raise AdminError(f"{field}.sku", f"no product has SKU {raw['sku']!r}")
+        product = matches[0]
+    elif raw.get("product_id"):
+        product = _product_by_id(raw, field, catalog)
+    else:
+        return None
+    if product.type == "variable":
+        raise AdminError(field, "a variable product's line needs a variation_id")
+    return product
+
+
+def _product_by_id(raw: dict[str, Any], field: str, catalog: Catalog) -> Product:
+    """The line's `product_id`, or its `variation_id` when one is given."""
+    product_id = rest_integer(raw["product_id"])
+    product = catalog.get(product_id) if product_id else None
+    if product is None:
+        raise AdminError(f"{field}.product_id", f"no product {raw['product_id']!r}")
+    if not raw.get("variation_id"):
+        return product
+    variation_id = rest_integer(raw["variation_id"])
+    variation = catalog.get(variation_id) if variation_id else None
+    if variation is None or variation.parent_id != product.id:
+        raise AdminError(
+            f"{field}.variation_id", f"not a variation of product {product.id}"
+        )
+    return variation
+
+
+def _unit_price(raw: dict[str, Any], field: str, product: Product | None) -> Decimal:
+    """The line's `price`, else the product's regular price."""
+    if "price" in raw:
+        return amount(raw["price"], f"{field}.price")
+    if product is not None and product.regular_price:
+        return Decimal(product.regular_price)
+    raise AdminError(f"{field}.price", "the product has no price: give one")
 
 
 def _charge(raw: Any, field: str, title_key: str, default_title: str) -> ChargeSpec:
@@ -236,6 +253,14 @@ def parse_order_spec(data: Any, catalog: Catalog, *, creating: bool) -> OrderSpe
             unknown[0], f"unknown field; known: {', '.join(sorted(ORDER_KEYS))}"
         )
     spec = OrderSpec()
+    _read_header(spec, data, creating=creating)
+    _read_lines(spec, data, catalog, creating=creating)
+    _read_annotations(spec, data)
+    return spec
+
+
+def _read_header(spec: OrderSpec, data: dict[str, Any], *, creating: bool) -> None:
+    """Status, currency, payment method (defaults on a create) and the dates."""
     if "status" in data or creating:
         spec.status = _text(data, "status", "status", "processing")
         if spec.status not in STATUSES:
@@ -250,6 +275,12 @@ def parse_order_spec(data: Any, catalog: Catalog, *, creating: bool) -> OrderSpe
         spec.date_created = gmt_date(data["date_created_gmt"], "date_created_gmt")
     if "date_modified_gmt" in data:
         spec.date_modified = gmt_date(data["date_modified_gmt"], "date_modified_gmt")
+
+
+def _read_lines(
+    spec: OrderSpec, data: dict[str, Any], catalog: Catalog, *, creating: bool
+) -> None:
+    """Product lines (a create needs one), shipping, fees and coupons."""
     lines = _list(data, "line_items")
     if lines is not None:
         spec.line_items = [
@@ -273,6 +304,10 @@ def parse_order_spec(data: Any, catalog: Catalog, *, creating: bool) -> OrderSpe
         spec.coupon_lines = [
             _coupon(r, f"coupon_lines[{i}]") for i, r in enumerate(coupons)
         ]
+
+
+def _read_annotations(spec: OrderSpec, data: dict[str, Any]) -> None:
+    """Meta data, the customer note, and whether the edit moves `date_modified`."""
     meta = _list(data, "meta_data")
     if meta is not None:
         if not all(isinstance(m, dict) and isinstance(m.get("key"), str) for m in meta):
@@ -285,4 +320,3 @@ def parse_order_spec(data: Any, catalog: Catalog, *, creating: bool) -> OrderSpe
         if touch is None:
             raise AdminError("touch_modified", "expected true or false")
         spec.touch_modified = touch
-    return spec

@@ -1,4 +1,5 @@
-"""Orders of the emulated store and their JSON, field for field as WOOCOMMERCE.md lists.
+"""Orders of the emulated store and their JSON, field for field as the README lists them
+(README, 'The POS and WooCommerce APIs as Tillsync reads them').
 
 Money is kept as Decimal and shown as strings ("12.50"); the one exception is a line's
 `price`, a float (total ÷ quantity after discounts, unrounded, like PHP computes it).
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from agent.emulators.woo.woo_dates import woo_date
 
 if TYPE_CHECKING:
+    from agent.emulators.woo.catalog import Catalog
     from agent.emulators.woo.store import Store
 
 CENT = Decimal("0.01")
@@ -208,42 +210,6 @@ def _taxes(amount_tax: Decimal, subtotal_tax: Decimal | None = None) -> list[Any
 def order_json(order: Order, store: Store) -> dict[str, Any]:
     """The order as GET /orders/{id} answers it."""
     catalog = store.catalog
-    lines = []
-    for li in order.line_items:
-        product = catalog.get(li.variation_id or li.product_id)
-        lines.append(
-            {
-                "id": li.id,
-                "name": li.name,
-                "product_id": li.product_id,
-                "variation_id": li.variation_id,
-                "quantity": li.quantity,
-                "tax_class": "" if li.tax_rate else "zero-rate",
-                "subtotal": money(li.subtotal),
-                "subtotal_tax": money(li.subtotal_tax),
-                "total": money(li.total),
-                "total_tax": money(li.total_tax),
-                "taxes": _taxes(li.total_tax, li.subtotal_tax),
-                "meta_data": [],
-                "sku": product.sku if product is not None else None,
-                # PHP: (float) total / quantity, neither rounded nor a string.
-                "price": float(li.total) / li.quantity,
-            }
-        )
-    tax_lines = []
-    if order.total_tax:
-        tax_lines.append(
-            {
-                "id": TAX_RATE_ID,
-                "rate_code": f"{TAX_LABEL}-1",
-                "rate_id": TAX_RATE_ID,
-                "label": TAX_LABEL,
-                "compound": False,
-                "tax_total": money(order.cart_tax),
-                "shipping_tax_total": money(order.shipping_tax),
-                "rate_percent": 15,
-            }
-        )
     return {
         "id": order.id,
         "parent_id": 0,
@@ -269,34 +235,10 @@ def order_json(order: Order, store: Store) -> dict[str, Any]:
         "payment_method": order.payment_method,
         "payment_method_title": order.payment_method_title,
         "customer_note": order.customer_note,
-        "line_items": lines,
-        "tax_lines": tax_lines,
-        "shipping_lines": [
-            {
-                "id": s.id,
-                "method_title": s.title,
-                "method_id": s.method_id,
-                "instance_id": "",
-                "total": money(s.total),
-                "total_tax": money(s.tax),
-                "taxes": _taxes(s.tax),
-                "meta_data": [],
-            }
-            for s in order.shipping_lines
-        ],
-        "fee_lines": [
-            {
-                "id": fee.id,
-                "name": fee.title,
-                "tax_class": "" if fee.tax_rate else "zero-rate",
-                "tax_status": "taxable" if fee.tax_rate else "none",
-                "total": money(fee.total),
-                "total_tax": money(fee.tax),
-                "taxes": _taxes(fee.tax),
-                "meta_data": [],
-            }
-            for fee in order.fee_lines
-        ],
+        "line_items": [_line_json(li, catalog) for li in order.line_items],
+        "tax_lines": _tax_lines_json(order),
+        "shipping_lines": [_shipping_json(s) for s in order.shipping_lines],
+        "fee_lines": [_fee_json(fee) for fee in order.fee_lines],
         "coupon_lines": [
             {
                 "id": c.id,
@@ -312,6 +254,72 @@ def order_json(order: Order, store: Store) -> dict[str, Any]:
             for r in order.refunds
         ],
         "meta_data": [dict(m) for m in order.meta_data],
+    }
+
+
+def _line_json(li: LineItem, catalog: Catalog) -> dict[str, Any]:
+    """A product line; its `sku` is the product's current one (null once deleted)."""
+    product = catalog.get(li.variation_id or li.product_id)
+    return {
+        "id": li.id,
+        "name": li.name,
+        "product_id": li.product_id,
+        "variation_id": li.variation_id,
+        "quantity": li.quantity,
+        "tax_class": "" if li.tax_rate else "zero-rate",
+        "subtotal": money(li.subtotal),
+        "subtotal_tax": money(li.subtotal_tax),
+        "total": money(li.total),
+        "total_tax": money(li.total_tax),
+        "taxes": _taxes(li.total_tax, li.subtotal_tax),
+        "meta_data": [],
+        "sku": product.sku if product is not None else None,
+        # PHP: (float) total / quantity, neither rounded nor a string.
+        "price": float(li.total) / li.quantity,
+    }
+
+
+def _tax_lines_json(order: Order) -> list[dict[str, Any]]:
+    """The one GST rate's line, when the order carries any tax."""
+    if not order.total_tax:
+        return []
+    return [
+        {
+            "id": TAX_RATE_ID,
+            "rate_code": f"{TAX_LABEL}-1",
+            "rate_id": TAX_RATE_ID,
+            "label": TAX_LABEL,
+            "compound": False,
+            "tax_total": money(order.cart_tax),
+            "shipping_tax_total": money(order.shipping_tax),
+            "rate_percent": 15,
+        }
+    ]
+
+
+def _shipping_json(s: ChargeLine) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "method_title": s.title,
+        "method_id": s.method_id,
+        "instance_id": "",
+        "total": money(s.total),
+        "total_tax": money(s.tax),
+        "taxes": _taxes(s.tax),
+        "meta_data": [],
+    }
+
+
+def _fee_json(fee: ChargeLine) -> dict[str, Any]:
+    return {
+        "id": fee.id,
+        "name": fee.title,
+        "tax_class": "" if fee.tax_rate else "zero-rate",
+        "tax_status": "taxable" if fee.tax_rate else "none",
+        "total": money(fee.total),
+        "total_tax": money(fee.tax),
+        "taxes": _taxes(fee.tax),
+        "meta_data": [],
     }
 
 

@@ -19,6 +19,7 @@ from agent.emulators.woo.rest_errors import RestError
 from agent.emulators.woo.routing import Reply, Request, Route, route
 
 BATCH_LIMIT = 100
+BATCH_ACTIONS = ("create", "update", "delete")
 VARIATION_HINT = (
     "To manipulate product variations you should use the "
     "/products/&lt;product_id&gt;/variations/&lt;id&gt; endpoint."
@@ -184,57 +185,78 @@ def _item_error(item_id: Any, error: RestError) -> dict[str, Any]:
 
 
 def _batch(req: Request, parent: Product | None) -> Reply:
+    """A batch of products (`parent` None) or of one product's variations.
+
+    Items run in order, creates then updates then deletes; each answers its own
+    result or error, and the batch answers 200.
+    """
+    data = _batch_body(req)
+    answer: dict[str, list[Any]] = {}
+    if "create" in data:
+        answer["create"] = [_batch_create(req, parent, item) for item in data["create"]]
+    if "update" in data:
+        answer["update"] = [_batch_update(req, parent, item) for item in data["update"]]
+    if "delete" in data:
+        answer["delete"] = [_batch_delete(req, parent, i) for i in data["delete"]]
+    return Reply(200, answer)
+
+
+def _batch_body(req: Request) -> dict[str, Any]:
+    """The batch's body once its shape, the permission and its size are checked."""
     data = req.json()
     if not isinstance(data, dict):
         data = {}
     args = Args(data)
-    for name in ("create", "update", "delete"):
+    for name in BATCH_ACTIONS:
         if name in data and not isinstance(data[name], list):
             args.problems[name] = f"{name} is not of type array."
     args.check()
     req.require("batch")
-    total = sum(len(data.get(name) or []) for name in ("create", "update", "delete"))
+    total = sum(len(data.get(name) or []) for name in BATCH_ACTIONS)
     if total > BATCH_LIMIT:
         raise RestError(
             413,
             "woocommerce_rest_request_entity_too_large",
             f"Unable to accept more than {BATCH_LIMIT} items for this request.",
         )
+    return data
+
+
+def _batch_target(
+    req: Request, parent: Product | None, item_id: Any, status: int
+) -> Product:
+    """The product (or `parent`'s variation) a batch item names; `status` if none."""
+    if parent is None:
+        return _writable_product(req, item_id, status)
+    return _variation(req, parent, item_id, status)
+
+
+def _batch_create(req: Request, parent: Product | None, item: Any) -> dict[str, Any]:
     catalog = req.store.catalog
-    answer: dict[str, list[Any]] = {}
+    try:
+        if parent is not None and parent.type != "variable":
+            _variable_parent(req)
+        return catalog.to_json(catalog.create(item, parent=parent))
+    except RestError as err:
+        return _item_error(0, err)
 
-    def find(item_id: Any, status: int) -> Product:
-        if parent is None:
-            return _writable_product(req, item_id, status)
-        return _variation(req, parent, item_id, status)
 
-    if "create" in data:
-        answer["create"] = []
-        for item in data["create"]:
-            try:
-                if parent is not None and parent.type != "variable":
-                    _variable_parent(req)
-                created = catalog.create(item, parent=parent)
-                answer["create"].append(catalog.to_json(created))
-            except RestError as err:
-                answer["create"].append(_item_error(0, err))
-    if "update" in data:
-        answer["update"] = []
-        for item in data["update"]:
-            item_id = item.get("id") if isinstance(item, dict) else None
-            try:
-                product = find(item_id, 400)
-                answer["update"].append(catalog.to_json(catalog.update(product, item)))
-            except RestError as err:
-                answer["update"].append(_item_error(item_id, err))
-    if "delete" in data:
-        answer["delete"] = []
-        for item_id in data["delete"]:
-            try:
-                answer["delete"].append(catalog.delete(find(item_id, 404)))
-            except RestError as err:
-                answer["delete"].append(_item_error(item_id, err))
-    return Reply(200, answer)
+def _batch_update(req: Request, parent: Product | None, item: Any) -> dict[str, Any]:
+    catalog = req.store.catalog
+    item_id = item.get("id") if isinstance(item, dict) else None
+    try:
+        product = _batch_target(req, parent, item_id, 400)
+        return catalog.to_json(catalog.update(product, item))
+    except RestError as err:
+        return _item_error(item_id, err)
+
+
+def _batch_delete(req: Request, parent: Product | None, item_id: Any) -> dict[str, Any]:
+    catalog = req.store.catalog
+    try:
+        return catalog.delete(_batch_target(req, parent, item_id, 404))
+    except RestError as err:
+        return _item_error(item_id, err)
 
 
 def batch_products(req: Request) -> Reply:

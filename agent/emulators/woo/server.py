@@ -5,10 +5,10 @@
 
 REST v3 at /wp-json/wc/v3/ (rest_orders.py, rest_products.py) behind WooCommerce's
 authentication (rest_auth.py), faults (faults.py) and a request log, all served by
-http_serving.py; admin endpoints at /_emulator/ (admin.py). With a hook URL and secret, every order change is forwarded to
-the sidecar like the tillsync-bridge plugin does: admin changes before answering, REST
-changes (a note added, a status set) right after the answer is sent, as the plugin does
-on `shutdown` after fastcgi_finish_request().
+http_serving.py; admin endpoints at /_emulator/ (admin.py). With a hook URL and secret,
+every order change is forwarded to the sidecar like the tillsync-bridge plugin does:
+admin changes before answering, REST changes (a note added, a status set) right after
+the answer is sent, as the plugin does on `shutdown` after fastcgi_finish_request().
 """
 
 from __future__ import annotations

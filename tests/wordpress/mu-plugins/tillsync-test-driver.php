@@ -49,7 +49,7 @@ add_action('wp_loaded', static function (): void {
             $refund = wc_create_refund(['order_id' => $orderId, 'amount' => (string) ($_GET['amount'] ?? '1.00')]);
             wp_send_json(['order_id' => $orderId, 'refund_id' => is_wp_error($refund) ? 0 : $refund->get_id()]);
         case 'trash':
-            // The classic orders list trashes through WordPress alone (WOOCOMMERCE.md).
+            // The classic orders list trashes through WordPress alone (README, 'The POS and WooCommerce APIs as Tillsync reads them').
             wp_trash_post($orderId);
             wp_send_json(['order_id' => $orderId]);
         case 'wc_trash':

@@ -3,7 +3,7 @@
 /**
  * Plugin Name: WooCommerce shim (Tillsync tests only)
  * Description: Defines only the WooCommerce pieces tillsync-bridge and its tests use, and fires
- *              WooCommerce's hooks with WooCommerce's arguments (shared/spec/WOOCOMMERCE.md).
+ *              WooCommerce's hooks with WooCommerce's arguments (README, 'The POS and WooCommerce APIs as Tillsync reads them').
  *              Classic (posts) storage, like a fresh WooCommerce 7.8. Never ship this.
  */
 

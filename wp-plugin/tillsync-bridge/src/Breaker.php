@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class Breaker
 {
     /**

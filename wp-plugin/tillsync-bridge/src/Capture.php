@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class Capture
 {
     /** Notes Tillsync itself writes; forwarding them would loop. */

@@ -1,12 +1,14 @@
 <?php
 
 /**
- * One order event as the sidecar receives it (CONTRACT §3 hook body).
+ * One order event as the sidecar receives it (the sidecar README, 'HTTP': the hook body).
  */
 
 declare(strict_types=1);
 
 namespace Tillsync\Bridge;
+
+defined('ABSPATH') || exit;
 
 final class Event
 {

@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class Installer
 {
     public const DB_VERSION_OPTION = 'tillsync_bridge_db_version';
@@ -48,7 +50,56 @@ final class Installer
     }
 
     /**
-     * Uninstall: options, the outbox table, scheduled events and the plugin's transients go.
+     * Uninstall everywhere the plugin may have run: this site, or every site of a network.
+     *
+     * On a network each site has its own options, outbox table and cron event, whether the
+     * plugin was activated there or network-wide. Nothing is kept network-wide (no site
+     * options), so there is nothing more to remove.
+     */
+    public function uninstallEverywhere(): void
+    {
+        if (!is_multisite()) {
+            $this->uninstall();
+            return;
+        }
+        foreach (self::siteIds() as $siteId) {
+            switch_to_blog($siteId);
+            try {
+                $this->uninstall();
+            } finally {
+                restore_current_blog();
+            }
+        }
+    }
+
+    /**
+     * Every site of every network on this installation (they share the plugin's files).
+     *
+     * @return \Generator<int>
+     */
+    private static function siteIds(): \Generator
+    {
+        $page = 100;
+        for ($offset = 0;; $offset += $page) {
+            $ids = get_sites([
+                'fields' => 'ids',
+                'number' => $page,
+                'offset' => $offset,
+                'orderby' => 'id',
+                'update_site_meta_cache' => false,
+            ]);
+            foreach ($ids as $id) {
+                yield (int) $id;
+            }
+            if (count($ids) < $page) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Uninstall from the current site: options, the outbox table, scheduled events and the
+     * plugin's transients go.
      */
     public function uninstall(): void
     {

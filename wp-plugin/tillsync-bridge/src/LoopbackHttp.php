@@ -18,9 +18,10 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class LoopbackHttp
 {
-    private const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
     /** Connecting to loopback succeeds or is refused at once; a wait here means trouble. */
     private const CONNECT_TIMEOUT_MS = 500;
 
@@ -32,8 +33,7 @@ final class LoopbackHttp
         if (!function_exists('curl_init') || strncasecmp($url, 'http://', 7) !== 0) {
             return false;
         }
-        $host = strtolower((string) wp_parse_url($url, PHP_URL_HOST));
-        return in_array($host, self::LOOPBACK_HOSTS, true) || preg_match('/^127(\.\d{1,3}){3}$/', $host) === 1;
+        return Settings::isLoopbackHost((string) wp_parse_url($url, PHP_URL_HOST));
     }
 
     /**

@@ -10,6 +10,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class Outbox
 {
     public const TABLE = 'tillsync_outbox';

@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class OutboxDrain
 {
     public const CRON_HOOK = 'tillsync_bridge_drain_outbox';

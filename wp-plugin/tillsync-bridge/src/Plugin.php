@@ -15,9 +15,11 @@ use Tillsync\Bridge\Admin\OrderColumn;
 use Tillsync\Bridge\Admin\SettingsPage;
 use Tillsync\Bridge\Admin\StatusPanel;
 
+defined('ABSPATH') || exit;
+
 final class Plugin
 {
-    public const VERSION = '0.1.0';
+    public const VERSION = '0.2.0';
     public const TEXT_DOMAIN = 'tillsync-bridge';
 
     private static ?Plugin $instance = null;

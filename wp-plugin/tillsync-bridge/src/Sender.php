@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 final class Sender
 {
     /** Fired right before the response is handed to the visitor early (PHP-FPM); what follows costs the worker. */

@@ -1,12 +1,17 @@
 <?php
 
 /**
- * Signed HTTP calls from WordPress to the Tillsync sidecar (CONTRACT §3).
+ * Signed HTTP calls from WordPress to the Tillsync sidecar (README "HTTP").
+ *
+ * Every call is signed v2 over its method and the path and query of the very URL it goes to,
+ * so a captured call cannot be replayed to another endpoint or with other order ids.
  */
 
 declare(strict_types=1);
 
 namespace Tillsync\Bridge;
+
+defined('ABSPATH') || exit;
 
 final class Sidecar
 {
@@ -35,7 +40,7 @@ final class Sidecar
         if ($secret === '') {
             return self::noSecret();
         }
-        $headers = Signer::headers($secret, $body, time()) + ['Content-Type' => 'application/json'];
+        $headers = Signer::headers($secret, 'POST', $url, $body, time()) + ['Content-Type' => 'application/json'];
         return SidecarResponse::fromHttp(
             LoopbackHttp::post($url, $headers, $body, self::HOOK_TIMEOUT, self::userAgent())
         );
@@ -75,15 +80,14 @@ final class Sidecar
         if ($secret === '') {
             return self::noSecret();
         }
-        $headers = Signer::headers($secret, $body, time());
+        $url = $this->settings->sidecarUrl() . $path;
         $args = [
             'method' => $method,
             'timeout' => $timeout,
             'redirection' => 0,
             'user-agent' => self::userAgent(),
-            'headers' => $headers,
+            'headers' => Signer::headers($secret, $method, $url, $body, time()),
         ];
-        $url = $this->settings->sidecarUrl() . $path;
         if ($method === 'POST') {
             $args['headers']['Content-Type'] = 'application/json';
             $args['body'] = $body;

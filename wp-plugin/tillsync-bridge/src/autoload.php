@@ -6,6 +6,8 @@
 
 declare(strict_types=1);
 
+defined('ABSPATH') || exit;
+
 // A closure keeps $map out of the global scope this file is included in.
 (static function (): void {
     /** @var array<string, string> $map */

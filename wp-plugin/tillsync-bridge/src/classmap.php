@@ -12,6 +12,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge;
 
+defined('ABSPATH') || exit;
+
 return [
     Admin\Notices::class => 'Admin/Notices.php',
     Admin\OrderBox::class => 'Admin/OrderBox.php',

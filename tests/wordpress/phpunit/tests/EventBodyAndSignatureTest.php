@@ -1,7 +1,7 @@
 <?php
 
 /**
- * The hook body and its signature, exactly as CONTRACT §3 describes them.
+ * The hook body and its signature, exactly as the README ("HTTP") describes them.
  */
 
 declare(strict_types=1);
@@ -59,7 +59,7 @@ final class EventBodyAndSignatureTest extends PluginTestCase
         Event::collapse(1, ['order.exploded' => true], time(), null);
     }
 
-    public function testSentRequestIsSignedOverTimestampDotRawBody(): void
+    public function testSentRequestIsSignedOverTimestampMethodPathAndRawBody(): void
     {
         $order = $this->newOrder();
         $order->add_order_note('Call the customer.');
@@ -76,7 +76,8 @@ final class EventBodyAndSignatureTest extends PluginTestCase
         $timestamp = $request['args']['headers'][Signer::TIMESTAMP_HEADER];
         $this->assertGreaterThanOrEqual($before, (int) $timestamp);
         // Recomputed here from the raw bytes that went out, independently of Signer.
-        $expected = 'v1=' . hash_hmac('sha256', $timestamp . '.' . $request['args']['body'], self::SECRET);
+        $signed = $timestamp . '.POST./hooks/woocommerce.' . $request['args']['body'];
+        $expected = 'v2=' . hash_hmac('sha256', $signed, self::SECRET);
         $this->assertSame($expected, $request['args']['headers'][Signer::SIGNATURE_HEADER]);
         $this->assertSame($order->get_id(), json_decode($request['args']['body'], true)['order_id']);
     }
@@ -84,6 +85,6 @@ final class EventBodyAndSignatureTest extends PluginTestCase
     public function testSigningWithoutASecretIsRefused(): void
     {
         $this->expectException(\InvalidArgumentException::class);
-        Signer::headers('', '{}', time());
+        Signer::headers('', 'POST', self::SIDECAR . '/hooks/woocommerce', '{}', time());
     }
 }

@@ -65,7 +65,7 @@ final class SendPathTest extends PluginTestCase
         $this->assertSame('POST', $args['method']);
         $timestamp = $args['headers']['X-Tillsync-Timestamp'];
         $this->assertSame(
-            'v1=' . hash_hmac('sha256', $timestamp . '.{"id":"y"}', self::SECRET),
+            'v2=' . hash_hmac('sha256', $timestamp . '.POST./hooks/woocommerce.{"id":"y"}', self::SECRET),
             $args['headers']['X-Tillsync-Signature']
         );
     }

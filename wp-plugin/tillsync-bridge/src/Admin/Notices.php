@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Tillsync\Bridge\Admin;
 
+defined('ABSPATH') || exit;
+
 final class Notices
 {
     private const TRANSIENT_PREFIX = 'tillsync_notice_';

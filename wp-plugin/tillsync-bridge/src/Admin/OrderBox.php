@@ -10,6 +10,8 @@ namespace Tillsync\Bridge\Admin;
 
 use Tillsync\Bridge\Sidecar;
 
+defined('ABSPATH') || exit;
+
 final class OrderBox
 {
     public const BOX_ID = 'tillsync-bridge-pos';
@@ -60,7 +62,7 @@ final class OrderBox
             echo '<p class="tillsync-box-error">' . esc_html(sprintf(
                 /* translators: 1: error, 2: hint */
                 __('Could not read the state from the sidecar: %1$s %2$s', 'tillsync-bridge'),
-                $answer->error,
+                StatusPanel::problem($answer),
                 StatusPanel::hint($answer->status)
             )) . '</p>';
         } elseif ($row === null) {
@@ -103,7 +105,7 @@ final class OrderBox
                 /* translators: 1: order number, 2: error, 3: hint */
                 __('Order #%1$d could not be queued again: %2$s %3$s', 'tillsync-bridge'),
                 $orderId,
-                $answer->error,
+                StatusPanel::problem($answer),
                 StatusPanel::hint($answer->status)
             ));
         }

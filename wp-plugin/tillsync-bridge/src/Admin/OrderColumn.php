@@ -10,6 +10,8 @@ namespace Tillsync\Bridge\Admin;
 
 use Tillsync\Bridge\Sidecar;
 
+defined('ABSPATH') || exit;
+
 final class OrderColumn
 {
     public const COLUMN = 'tillsync_pos';
@@ -148,7 +150,7 @@ final class OrderColumn
         }
         $answer = $this->sidecar->orders($ids);
         if (!$answer->ok) {
-            $this->error = $answer->error;
+            $this->error = StatusPanel::problem($answer);
             return;
         }
         $orders = is_array($answer->data['orders'] ?? null) ? $answer->data['orders'] : [];

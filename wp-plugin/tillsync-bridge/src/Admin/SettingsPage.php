@@ -12,6 +12,8 @@ use Tillsync\Bridge\Plugin;
 use Tillsync\Bridge\Settings;
 use Tillsync\Bridge\Sidecar;
 
+defined('ABSPATH') || exit;
+
 final class SettingsPage
 {
     public const PAGE_SLUG = 'tillsync-bridge';
@@ -102,6 +104,9 @@ final class SettingsPage
 
     /**
      * admin_post_tillsync_test_connection: one signed GET /status, result shown on the page.
+     *
+     * The notice is one of a few fixed sentences: what the far end sent back (its body, its
+     * reason phrase) is never shown, so the button cannot be used to read another service.
      */
     public function handleTestConnection(): void
     {
@@ -109,26 +114,49 @@ final class SettingsPage
             wp_die(esc_html__('You are not allowed to do this.', 'tillsync-bridge'), '', ['response' => 403]);
         }
         check_admin_referer(self::TEST_ACTION);
-        $answer = $this->sidecar->status();
-        if ($answer->ok) {
-            $counts = is_array($answer->data['counts'] ?? null) ? $answer->data['counts'] : [];
-            $this->notices->flash('success', sprintf(
-                /* translators: 1: sidecar URL, 2: number of orders in the ledger */
-                __('Connected: the sidecar at %1$s accepted the signature and knows %2$d orders.', 'tillsync-bridge'),
-                $this->settings->sidecarUrl(),
-                (int) array_sum(array_map('intval', $counts))
-            ));
-        } else {
-            $this->notices->flash('error', sprintf(
-                /* translators: 1: sidecar URL, 2: error, 3: hint */
-                __('Test connection failed for %1$s: %2$s %3$s', 'tillsync-bridge'),
-                $this->settings->sidecarUrl(),
-                $answer->error,
-                StatusPanel::hint($answer->status)
-            ));
-        }
+        [$type, $message] = $this->testConnection();
+        $this->notices->flash($type, $message);
         wp_safe_redirect(self::url());
         exit;
+    }
+
+    /**
+     * The outcome of "Test connection" as a notice type and a fixed sentence.
+     *
+     * @return array{0: string, 1: string}
+     */
+    public function testConnection(): array
+    {
+        $url = $this->settings->sidecarUrl();
+        if (!$this->settings->isConfigured()) {
+            return ['error', __(
+                'No hook secret is set, so nothing can be signed. Enter it on the Tillsync settings page.',
+                'tillsync-bridge'
+            )];
+        }
+        $answer = $this->sidecar->status();
+        if ($answer->ok) {
+            return ['success', sprintf(
+                /* translators: %s: sidecar URL */
+                __('Connected: the sidecar at %s accepted the signed request.', 'tillsync-bridge'),
+                $url
+            )];
+        }
+        if ($answer->status === 0) {
+            return ['error', sprintf(
+                /* translators: 1: sidecar URL, 2: hint */
+                __('Test connection failed: could not connect to the sidecar at %1$s. %2$s', 'tillsync-bridge'),
+                $url,
+                StatusPanel::hint(0)
+            )];
+        }
+        return ['error', sprintf(
+            /* translators: 1: sidecar URL, 2: HTTP status code, 3: hint */
+            __('Test connection failed: the sidecar at %1$s answered HTTP %2$d. %3$s', 'tillsync-bridge'),
+            $url,
+            $answer->status,
+            StatusPanel::hint($answer->status)
+        )];
     }
 
     /**
@@ -179,6 +207,14 @@ final class SettingsPage
             );
             echo '<p class="description tillsync-set-by-host">'
                 . esc_html__('Set by your host in wp-config.php (TILLSYNC_SIDECAR_URL).', 'tillsync-bridge') . '</p>';
+        } elseif (!current_user_can(Settings::URL_CAPABILITY)) {
+            // No name: the form does not post it, so saving the secret leaves the URL alone.
+            printf(
+                '<input type="text" id="tillsync-sidecar-url" class="regular-text code" value="%s" readonly>',
+                esc_attr($url)
+            );
+            echo '<p class="description tillsync-url-admin-only">'
+                . esc_html__('Only an administrator can change the sidecar URL.', 'tillsync-bridge') . '</p>';
         } else {
             printf(
                 '<input type="url" id="tillsync-sidecar-url" name="%1$s" class="regular-text code" value="%2$s">',

@@ -1,12 +1,14 @@
 <?php
 
 /**
- * Words a merchant reads for each ledger state (CONTRACT §4).
+ * Words a merchant reads for each ledger state (the sidecar README, 'How an order reaches the POS').
  */
 
 declare(strict_types=1);
 
 namespace Tillsync\Bridge\Admin;
+
+defined('ABSPATH') || exit;
 
 final class StateLabels
 {

@@ -12,6 +12,9 @@ use Tillsync\Bridge\Breaker;
 use Tillsync\Bridge\Outbox;
 use Tillsync\Bridge\Settings;
 use Tillsync\Bridge\Sidecar;
+use Tillsync\Bridge\SidecarResponse;
+
+defined('ABSPATH') || exit;
 
 final class StatusPanel
 {
@@ -44,6 +47,25 @@ final class StatusPanel
     }
 
     /**
+     * What went wrong with a call, in words of our own.
+     *
+     * An answer from the far end is told by its status code only: its body and reason phrase
+     * are whatever that server chose to send, and are never shown. A call that never got an
+     * answer keeps its own error (no secret set, connection refused, timeout).
+     */
+    public static function problem(SidecarResponse $answer): string
+    {
+        if ($answer->status === 0) {
+            return $answer->error;
+        }
+        return sprintf(
+            /* translators: %d: HTTP status code */
+            __('The sidecar answered HTTP %d.', 'tillsync-bridge'),
+            $answer->status
+        );
+    }
+
+    /**
      * Prints the panel.
      */
     public function render(): void
@@ -65,12 +87,8 @@ final class StatusPanel
         }
         $answer = $this->sidecar->status();
         if (!$answer->ok || !is_array($answer->data)) {
-            echo '<p class="tillsync-status-error">' . esc_html(sprintf(
-                /* translators: 1: error, 2: hint */
-                __('The sidecar did not answer: %1$s %2$s', 'tillsync-bridge'),
-                $answer->error,
-                self::hint($answer->status)
-            )) . '</p>';
+            echo '<p class="tillsync-status-error">'
+                . esc_html(self::problem($answer) . ' ' . self::hint($answer->status)) . '</p>';
             return;
         }
         $data = $answer->data;

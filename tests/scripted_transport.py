@@ -2,7 +2,8 @@
 
 Like httpx's MockTransport: mount it on a `requests.Session`, hand the session to
 `WooClient`, and every request goes to `handler(request) -> ScriptedResponse | Exception`
-(an exception is raised as if the network failed). Used by the client's edge-case tests.
+(an exception is raised as if the network failed). Used by the WooCommerce client's
+edge-case tests and by the POS tests that need a raw body.
 """
 
 from __future__ import annotations

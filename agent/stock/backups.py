@@ -4,7 +4,8 @@ A backup reads every product and inventory row first (nothing is written while t
 is being read, so hook intake never waits on it), then saves them in one transaction,
 then writes `<data dir>/backups/backup-<id>.json` (to a temporary name, renamed when
 complete). The WooCommerce values an import overwrites are added to the backup's
-ledger rows and appended to `backup-<id>-woocommerce.jsonl` before each overwrite.
+ledger rows and appended to `backup-<id>-woocommerce.jsonl` before each overwrite
+(agent/sync/overwrite_queue.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import json
 import os
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from agent.history.snapshot import SnapshotProduct, StockSnapshot, read_snapshot
+from agent.data_dir import open_private, private_dir
 from agent.ledger.db import ledger_db
 from agent.ledger.models import (
     Backup,
@@ -28,16 +30,13 @@ from agent.ledger.models import (
 )
 from agent.ledger.report import iso
 from agent.pos import PosClient
+from agent.stock.snapshot import StockSnapshot, read_snapshot
+from agent.sync.catalogue import KnownProduct
+from agent.sync.overwrite_queue import INSERT_CHUNK, backups_dir
 
 MANUAL = "manual"
 BEFORE_IMPORT = "before import-history"
 WC_ONLY = "before import-history (POS not backed up: --skip-backup-i-know)"
-INSERT_CHUNK = 200  # rows per INSERT: well under every backend's parameter limit
-
-
-def backups_dir(data_dir: Path) -> Path:
-    """Where backup files live (absolute: the ledger keeps the path)."""
-    return Path(data_dir).resolve() / "backups"
 
 
 def _text(value: Decimal | None) -> str | None:
@@ -126,10 +125,11 @@ def save_snapshot(
 
 
 def _write_file(backup: Backup, snapshot: StockSnapshot, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Backups hold the store's catalogue and stock: private to the sidecar's user.
+    private_dir(path.parent)
     partial = path.with_suffix(".json.partial")
     header = backup_document(backup)
-    with partial.open("w", encoding="utf-8") as out:
+    with open_private(partial) as out:
         # Streamed item by item: a large catalogue never exists twice in memory.
         out.write("{\n")
         for key, value in header.items():
@@ -155,15 +155,10 @@ def _write_items(out: Any, items: Iterable[dict[str, Any]]) -> None:
         out.write(("\n    " if index == 0 else ",\n    ") + json.dumps(item))
 
 
-def _product_json(product: SnapshotProduct) -> dict[str, Any]:
-    return {
-        "id": product.id,
-        "sku": product.sku,
-        "name": product.name,
-        "price_excluding_tax": _text(product.price_excluding_tax),
-        "price_including_tax": _text(product.price_including_tax),
-        "deleted": product.deleted,
-    }
+def _product_json(product: KnownProduct) -> dict[str, Any]:
+    """id, sku, name, both prices as exact text, deleted."""
+    fields = asdict(product).items()
+    return {k: _text(v) if isinstance(v, Decimal) else v for k, v in fields}
 
 
 def load_snapshot(backup: Backup) -> StockSnapshot:
@@ -172,7 +167,7 @@ def load_snapshot(backup: Backup) -> StockSnapshot:
     query = BackupProduct.select().where(BackupProduct.backup == backup.id)
     for row in query.iterator():
         snapshot.add_product(
-            SnapshotProduct(
+            KnownProduct(
                 id=row.pos_product_id,
                 sku=row.sku,
                 name=row.name,
@@ -193,34 +188,8 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
-def save_woo_values(
-    backup: Backup, items: list[dict[str, Any]], data_dir: Path
-) -> None:
-    """Keep WooCommerce values about to be overwritten: the file first (fsync), then
-    the ledger rows that also queue the overwrite. Keys are BackupWooProduct fields."""
-    if not items:
-        return
-    folder = backups_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"backup-{backup.id}-woocommerce.jsonl"
-    with path.open("a", encoding="utf-8") as out:
-        for item in items:
-            out.write(json.dumps({"saved_at": iso(time.time()), **item}) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    with ledger_db.atomic():
-        for chunk in _chunks(
-            [
-                {getattr(BackupWooProduct, k): v for k, v in i.items()}
-                | {BackupWooProduct.backup: backup.id}
-                for i in items
-            ]
-        ):
-            BackupWooProduct.insert_many(chunk).on_conflict_ignore().execute()
-
-
 def backup_document(backup: Backup) -> dict[str, Any]:
-    """One backup as `backups --json` lists it (CONTRACT §2, plus a few fields)."""
+    """One backup as `backups --json` lists it (README, 'Commands')."""
     woo = BackupWooProduct.select().where(BackupWooProduct.backup == backup.id).count()
     return {
         "id": backup.id,

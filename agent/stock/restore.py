@@ -8,23 +8,23 @@
   since are left alone).
 
 Only levels that change are written, each through the 2.1 absolute-set endpoint with a
-read of that product right before (POS-API.md: read-then-write). The plan is saved in
-the ledger first and each level is written ahead (what was read, what will be set), so
-a killed restore resumes without adding anything twice: a level found at its target is
-done, one whose inventory version did not move was never written, and one that moved
-both ways is left for a human and listed.
+read of that product right before (README, 'Importing history, backups and putting
+stock back'). The plan is saved in the ledger first and each level is written ahead
+(what was read, what will be set), so a killed restore resumes without adding anything
+twice: a level found at its target is done, one whose inventory version did not move
+was never written, and one that moved both ways is left for a human and listed.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from agent.history.snapshot import read_levels
 from agent.ledger.db import ledger_db
 from agent.ledger.models import (
     PENDING,
@@ -41,12 +41,13 @@ from agent.ledger.models import (
     rows,
 )
 from agent.ledger.report import iso
-from agent.pos import PosClient, PosNotFound
+from agent.pos import PosClient, PosNotFound, PosSale, SaleStatus
+from agent.stock.snapshot import read_levels
+from agent.sync.catalogue import level_at
 
 UNDO_IMPORT = "undo-import"
 SNAPSHOT = "snapshot"
 MODES = (UNDO_IMPORT, SNAPSHOT)
-POS_CLOSED = "CLOSED"
 
 # Item outcomes.
 WRITTEN = "written"
@@ -79,15 +80,11 @@ class RestoreLine:
     outcome: str | None = None
 
 
-def _imports_of(backup: Backup) -> list[int]:
-    return [
-        i.id for i in HistoryImport.select().where(HistoryImport.backup == backup.id)
-    ]
-
-
 def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
     """What the import(s) that took `backup` deducted, per (product, outlet)."""
-    imports = _imports_of(backup)
+    imports = [
+        i.id for i in HistoryImport.select().where(HistoryImport.backup == backup.id)
+    ]
     if not imports:
         raise RestoreError(
             f"backup {backup.id} was not taken by an import ({backup.purpose}): "
@@ -97,11 +94,8 @@ def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
         Order.order_id == ImportedOrder.order_id
     )
     mine = ImportedOrder.history_import.in_(imports)
-    waiting = (
-        ImportedOrder.select()
-        .join(Order, on=join_on)
-        .where(mine & (Order.state == PENDING))
-    ).count()
+    queued = ImportedOrder.select().join(Order, on=join_on)
+    waiting = queued.where(mine & (Order.state == PENDING)).count()
     if waiting:
         raise RestoreError(
             f"{waiting} imported orders are still queued, and their sales would take "
@@ -115,22 +109,20 @@ def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
         .where(
             mine
             & (ImportedOrder.recovered == False)  # SQL, not Python
-            & (Order.sale_status == POS_CLOSED)
+            & (Order.sale_status == SaleStatus.CLOSED)
             # A sale made before the backup moved stock the backup already lacked.
             & (Order.sent_at >= backup.taken_at)
             & Order.sale_payload.is_null(False)
         )
     )
-    changes: dict[Key, Decimal] = {}
+    changes: dict[Key, Decimal] = defaultdict(Decimal)
     # Streamed: one sale's payload in memory at a time, however many were imported.
-    for payload_text, epoch_id in streamed(sold):
+    for payload, epoch_id in streamed(sold):
         outlet = outlets.get(epoch_id) or backup.outlet_id
         if outlet is None:
             continue
-        payload = json.loads(payload_text)
-        for line in payload.get("register_sale_products") or []:
-            key = (str(line["product_id"]), outlet)
-            changes[key] = changes.get(key, Decimal(0)) + Decimal(str(line["quantity"]))
+        for line in PosSale.from_api(json.loads(payload)).lines:
+            changes[(line.product_id, outlet)] += line.quantity
     return {key: amount for key, amount in changes.items() if amount}
 
 
@@ -141,47 +133,37 @@ def snapshot_targets(backup: Backup) -> dict[Key, Decimal]:
             f"backup {backup.id} holds no POS stock ({backup.purpose}): nothing to "
             "set back; `--mode undo-import` adds back what its import took"
         )
-    deleted = {
-        pid
-        for (pid,) in rows(
-            BackupProduct.select(BackupProduct.pos_product_id).where(
-                (BackupProduct.backup == backup.id)
-                & (BackupProduct.deleted == True)  # SQL
-            )
-        )
-    }
+    deleted = BackupProduct.select(BackupProduct.pos_product_id).where(
+        (BackupProduct.backup == backup.id) & (BackupProduct.deleted == True)  # SQL
+    )
+    gone = {pid for (pid,) in rows(deleted)}
     levels = BackupInventory.select(
         BackupInventory.pos_product_id, BackupInventory.outlet_id, BackupInventory.level
     ).where(BackupInventory.backup == backup.id)
     return {
         (pid, outlet): Decimal(level)
         for pid, outlet, level in streamed(levels)
-        if pid not in deleted
+        if pid not in gone
     }
 
 
 def _names(backup: Backup, product_ids: set[str]) -> dict[str, tuple[str, str | None]]:
+    """Name and SKU of each product: the catalogue's, else what the backup saw."""
     found: dict[str, tuple[str, str | None]] = {}
     ids = sorted(product_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for pid, name, sku in rows(
-            CatalogueProduct.select(
-                CatalogueProduct.pos_product_id,
-                CatalogueProduct.name,
-                CatalogueProduct.sku,
-            ).where(CatalogueProduct.pos_product_id.in_(chunk))
-        ):
-            found[pid] = (name, sku)
-        for pid, name, sku in rows(
-            BackupProduct.select(
-                BackupProduct.pos_product_id, BackupProduct.name, BackupProduct.sku
-            ).where(
+        for model, where in (
+            (CatalogueProduct, CatalogueProduct.pos_product_id.in_(chunk)),
+            (
+                BackupProduct,
                 (BackupProduct.backup == backup.id)
-                & BackupProduct.pos_product_id.in_(chunk)
-            )
+                & BackupProduct.pos_product_id.in_(chunk),
+            ),
         ):
-            found[pid] = (name, sku)
+            query = model.select(model.pos_product_id, model.name, model.sku)
+            for pid, name, sku in rows(query.where(where)):
+                found[pid] = (name, sku)
     return found
 
 
@@ -190,7 +172,7 @@ def plan_restore(
 ) -> tuple[list[RestoreLine], dict[Key, Decimal]]:
     """The per-product diff (read-only), and each level's change or target."""
     if mode == UNDO_IMPORT:
-        finished = _finished_undo(backup)
+        finished = _restore_of(backup, mode, finished=True)
         if finished is not None:
             raise RestoreError(
                 f"the import of backup {backup.id} was already undone "
@@ -200,48 +182,39 @@ def plan_restore(
         changes = undo_import_changes(backup)
     else:
         changes = snapshot_targets(backup)
-    current: dict[Key, Decimal] = {}
-    for page in read_levels(pos):
-        for product_id, outlet, level in page:
-            current[(product_id, outlet)] = level
+    current = {
+        (p, outlet): level for page in read_levels(pos) for p, outlet, level in page
+    }
     names = _names(backup, {pid for pid, _ in changes})
     lines = []
     for key, change in changes.items():
         now = current.get(key, Decimal(0))
         after = now + change if mode == UNDO_IMPORT else change
-        if after == now:
-            continue
-        name, sku = names.get(key[0], (key[0], None))
-        lines.append(RestoreLine(key[0], key[1], name, sku, now, after))
+        if after != now:
+            name, sku = names.get(key[0], (key[0], None))
+            lines.append(RestoreLine(key[0], key[1], name, sku, now, after))
     lines.sort(key=lambda line: (line.name, line.pos_product_id, line.outlet_id))
     return lines, changes
 
 
-def _finished_undo(backup: Backup) -> StockRestore | None:
-    return (
+def _restore_of(backup: Backup, mode: str, *, finished: bool) -> StockRestore | None:
+    found: StockRestore | None = (
         StockRestore.select()
         .where(
             (StockRestore.backup == backup.id)
-            & (StockRestore.mode == UNDO_IMPORT)
-            & StockRestore.finished_at.is_null(False)
+            & (StockRestore.mode == mode)
+            & StockRestore.finished_at.is_null(not finished)
         )
+        .order_by(StockRestore.id.desc())
         .first()
     )
+    return found
 
 
 def unfinished_restore(backup: Backup, mode: str) -> StockRestore | None:
     """An interrupted restore of this backup and mode: it must be finished first,
     never planned again (undo-import would add its stock twice)."""
-    return (
-        StockRestore.select()
-        .where(
-            (StockRestore.backup == backup.id)
-            & (StockRestore.mode == mode)
-            & StockRestore.finished_at.is_null()
-        )
-        .order_by(StockRestore.id.desc())
-        .first()
-    )
+    return _restore_of(backup, mode, finished=False)
 
 
 def remaining_items(restore: StockRestore) -> list[StockRestoreItem]:
@@ -292,10 +265,9 @@ def apply_restore(
         .order_by(StockRestoreItem.id)
     )
     for index, item in enumerate(items, start=1):
-        key = (item.pos_product_id, item.outlet_id)
         if item.done_at is None:
-            _apply_item(pos, restore.mode, item)
-        outcomes[key] = str(item.outcome)
+            _done(item, _apply_item(pos, restore.mode, item))
+        outcomes[(item.pos_product_id, item.outlet_id)] = str(item.outcome)
         if on_item is not None:
             on_item(index, len(items))
     restore.finished_at = time.time()
@@ -303,45 +275,31 @@ def apply_restore(
     return outcomes
 
 
-def _apply_item(pos: PosClient, mode: str, item: StockRestoreItem) -> None:
+def _apply_item(pos: PosClient, mode: str, item: StockRestoreItem) -> str:
+    """Write one level (written ahead first); its outcome."""
     try:
-        level, version = _read(pos, item.pos_product_id, item.outlet_id)
-    except PosNotFound:
-        _done(item, GONE)
-        return
-    if mode == UNDO_IMPORT and item.target is not None:
-        # Written ahead, then interrupted: did the write land? (A snapshot level is
-        # absolute: setting it again is always right.)
-        if level == Decimal(item.target):
-            _done(item, WRITTEN)
-            return
-        if version is None or version != item.read_version:
-            _done(item, UNCERTAIN)
-            return
-    change = Decimal(item.change)
-    target = level + change if mode == UNDO_IMPORT else change
-    if target == level:
-        _done(item, UNCHANGED)
-        return
-    item.read_level = str(level)
-    item.read_version = version
-    item.target = str(target)
-    item.save()
-    try:
+        level, version = level_at(pos, item.pos_product_id, item.outlet_id)
+        if mode == UNDO_IMPORT and item.target is not None:
+            # Written ahead, then interrupted: did the write land? (A snapshot level
+            # is absolute: setting it again is always right.)
+            if level == Decimal(item.target):
+                return WRITTEN
+            if version is None or version != item.read_version:
+                return UNCERTAIN
+        change = Decimal(item.change)
+        target = level + change if mode == UNDO_IMPORT else change
+        if target == level:
+            return UNCHANGED
+        item.read_level, item.read_version, item.target = (
+            str(level),
+            version,
+            str(target),
+        )
+        item.save()
         pos.set_inventory(item.pos_product_id, item.outlet_id, target)
     except PosNotFound:
-        _done(item, GONE)
-        return
-    _done(item, WRITTEN)
-
-
-def _read(
-    pos: PosClient, product_id: str, outlet_id: str
-) -> tuple[Decimal, int | None]:
-    for row in pos.product_inventory(product_id):
-        if row.outlet_id == outlet_id:
-            return row.level, row.version
-    return Decimal(0), None
+        return GONE
+    return WRITTEN
 
 
 def _done(item: StockRestoreItem, outcome: str) -> None:

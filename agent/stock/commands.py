@@ -1,0 +1,186 @@
+"""The stock commands: `backup`, `backups`, `restore-stock`.
+
+Thin: each starts from `agent.command_env.start()` and hands over to its module.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from agent.command_env import (
+    Client,
+    confirm_or_exit,
+    fail,
+    print_json,
+    refusals_fail,
+    start,
+)
+from agent.ledger.epochs import current_scope, open_epoch_now
+from agent.ledger.models import Backup
+from agent.progress import Progress
+from agent.stock.backups import MANUAL, backup_document, backups_document, take_backup
+from agent.stock.restore import (
+    MODES,
+    UNCERTAIN,
+    UNDO_IMPORT,
+    RestoreError,
+    apply_restore,
+    plan_restore,
+    remaining_items,
+    start_restore,
+    unfinished_restore,
+)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to `group`."""
+    for command in (backup_command, backups_command, restore_stock_command):
+        group.add_command(command)
+
+
+# -- backup / backups ---------------------------------------------------------------
+
+
+@click.command("backup")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
+def backup_command(as_json: bool) -> None:
+    """Back up every POS product and stock level (ledger and a JSON file)."""
+    env = start(Client.POS)
+    epoch = open_epoch_now()
+    with refusals_fail(RestoreError):
+        backup, _ = take_backup(
+            env.pos,
+            store=env.store,
+            scope=current_scope(),
+            outlet_id=epoch.outlet_id if epoch else None,
+            purpose=MANUAL,
+            data_dir=env.settings.data_dir,
+        )
+    if as_json:
+        print_json({"backups": [backup_document(backup)]})
+        return
+    click.echo(
+        f"backup {backup.id}: {backup.products} products, {backup.inventory_rows} "
+        f"stock levels → {backup.file_path}"
+    )
+
+
+@click.command("backups")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
+def backups_command(as_json: bool) -> None:
+    """List the POS product and stock backups, newest first."""
+    start()
+    document = backups_document()
+    if as_json:
+        print_json(document)
+        return
+    if not document["backups"]:
+        click.echo("no backups yet: `tillsync backup` takes one")
+    for item in document["backups"]:
+        woo = (
+            f", {item['woocommerce_products']} WooCommerce products"
+            if item["woocommerce_products"]
+            else ""
+        )
+        click.echo(
+            f"{item['id']:>5}  {item['taken_at']}  {item['products']} products, "
+            f"{item['inventory_rows']} stock levels{woo}  ({item['purpose']})"
+        )
+
+
+# -- restore-stock ------------------------------------------------------------------
+
+
+@click.command("restore-stock")
+@click.argument("backup_id", type=click.IntRange(min=1))
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default=UNDO_IMPORT,
+    show_default=True,
+    help="undo-import: add back what the import's sales took; snapshot: set every "
+    "level back to the backup.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show the per-product diff; write nothing."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_stock_command(backup_id: int, mode: str, dry_run: bool, yes: bool) -> None:
+    """Put POS stock back after an import."""
+    env = start(Client.POS)
+    backup = Backup.get_or_none(Backup.id == backup_id)
+    if backup is None:
+        fail(f"there is no backup {backup_id}: `tillsync backups` lists them")
+    with refusals_fail(RestoreError):
+        restore = unfinished_restore(backup, mode)
+        if restore is not None:
+            # Never planned again: undo-import would add the same stock twice.
+            left = remaining_items(restore)
+            click.echo(
+                f"restore {restore.id} ({mode} from backup {backup.id}) was "
+                f"interrupted; {len(left)} stock levels are still to write"
+            )
+            for item in left:
+                change = Decimal(item.change)
+                what = f"+{change:f}" if mode == UNDO_IMPORT else f"→ {change:f}"
+                click.echo(f"  product {item.pos_product_id}: {what}")
+        else:
+            lines, changes = plan_restore(env.pos, backup, mode)
+            _show_diff(mode, backup.id, lines)
+            if not lines:
+                click.echo("nothing to change")
+                return
+        if dry_run:
+            click.echo("dry run: nothing was written")
+            return
+        confirm_or_exit("Write these stock levels to the POS?", yes)
+        if restore is None:
+            restore = start_restore(backup, mode, lines, changes)
+        outcomes = _apply_with_progress(env.pos, restore)
+    _report_restore(restore.id, outcomes)
+
+
+def _show_diff(mode: str, backup_id: int, lines: list[Any]) -> None:
+    several_outlets = len({line.outlet_id for line in lines}) > 1
+    click.echo(f"{mode} from backup {backup_id}: {len(lines)} stock levels change")
+    for line in lines:
+        where = f" at outlet {line.outlet_id}" if several_outlets else ""
+        delta = line.after - line.now
+        click.echo(
+            f"  {line.name} (SKU {line.sku or 'none'}){where}: "
+            f"{line.now.normalize():f} → {line.after.normalize():f} "
+            f"({'+' if delta > 0 else ''}{delta.normalize():f})"
+        )
+
+
+def _apply_with_progress(pos: Any, restore: Any) -> dict[tuple[str, str], str]:
+    progress = Progress()
+    progress.start("restoring", 0)
+    try:
+        return apply_restore(
+            pos, restore, on_item=lambda done, total: progress.update(done, total=total)
+        )
+    finally:
+        progress.finish()
+
+
+def _report_restore(restore_id: int, outcomes: dict[tuple[str, str], str]) -> None:
+    counts = Counter(outcomes.values())
+    click.echo(
+        f"restore {restore_id}: "
+        + (", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "nothing")
+    )
+    uncertain = [key for key, outcome in outcomes.items() if outcome == UNCERTAIN]
+    for product_id, outlet in uncertain:
+        click.echo(
+            f"tillsync: check product {product_id} at outlet {outlet} by hand: its "
+            "stock changed while an interrupted restore was writing it",
+            err=True,
+        )
+    if uncertain:
+        sys.exit(1)

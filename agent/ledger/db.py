@@ -184,7 +184,9 @@ def insert_sql(
 
 
 # MySQL/MariaDB 1213 (deadlock) and 1205 (lock wait timeout); PostgreSQL 40P01 and 40001.
-_RETRYABLE = {1213, 1205, "40P01", "40001"}
+# MariaDB 1305 (savepoint does not exist): a deadlock inside a savepoint rolled the whole
+# transaction back, and peewee's release of the savepoint is what reports it.
+_RETRYABLE = {1213, 1205, 1305, "40P01", "40001"}
 
 
 def must_run_again(error: peewee.DatabaseError) -> bool:
@@ -195,3 +197,16 @@ def must_run_again(error: peewee.DatabaseError) -> bool:
     if code is None and getattr(cause, "args", None):
         code = cause.args[0]
     return code in _RETRYABLE
+
+
+def in_transaction(work: Callable[[], T], attempts: int = 5) -> T:
+    """`work()` in one transaction, run again whole when the database broke a deadlock
+    by rolling it back (MariaDB does so between two inserts of the same new row)."""
+    for attempt in range(attempts):
+        try:
+            with ledger_db.atomic():
+                return work()
+        except peewee.DatabaseError as error:
+            if not must_run_again(error) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -8,7 +8,7 @@ import peewee
 from flask import Blueprint, Flask, jsonify, request
 from werkzeug.wrappers import Response
 
-from agent.ledger.db import ledger_db
+from agent.ledger.db import in_transaction, ledger_db
 from agent.ledger.queue import queue_retry
 from agent.ledger.report import orders_document, status_document
 from agent.web.auth import Rejected, authenticate, spend_signature_of
@@ -67,10 +67,13 @@ def retry() -> Response | tuple[Response, int]:
         return _bad(None, "the body must be a JSON object", "invalid_json")
     if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
         return _bad("order_id", "order_id must be a positive integer")
+
+    def spend_and_queue() -> bool:
+        spend_signature_of(signed)
+        return queue_retry(order_id)
+
     try:
-        with ledger_db.atomic():
-            spend_signature_of(signed)
-            queued = queue_retry(order_id)
+        queued = in_transaction(spend_and_queue)
     except Rejected as rejected:
         return rejected.response()
     return jsonify({"accepted": True, "order_id": order_id, "known": queued}), 202

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-import weakref
 from time import monotonic
 
 import peewee
 
-from agent.ledger.db import ledger_db
+from agent.ledger.db import insert_sql, ledger_db, prepared
 from agent.ledger.models import UsedSignature
 
 # Kept this long past the moment the timestamp expires, so that a host whose clock is
@@ -74,20 +73,7 @@ def prune_now_and_then(now: float | None = None) -> None:
         _prune_lock.release()
 
 
-# The INSERT built once per database (placeholders and quoting differ by backend):
-# building a peewee query per request costs more than the insert itself. Keyed by the
-# database object, not its id(), which a later database may reuse.
-_insert_cache: weakref.WeakKeyDictionary[peewee.Database, str] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _insert_sql() -> str:
-    db = ledger_db.obj
-    cached = _insert_cache.get(db)
-    if cached is None:
-        cached, _params = (
-            UsedSignature.insert(signature="", expires_at=0.0).returning().sql()
-        )
-        _insert_cache[db] = cached
-    return cached
+    # Building a peewee query per request costs more than the insert itself.
+    values: dict[str, str | None] = {"signature": None, "expires_at": None}
+    return prepared("spend_signature", lambda db: insert_sql(db, UsedSignature, values))

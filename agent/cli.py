@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import click
 
+from agent import processes
 from agent.connection import commands as connection_commands
 from agent.demo import command as demo_command
 from agent.history import commands as history_commands
@@ -19,6 +20,7 @@ from agent.sync import commands as sync_commands
 
 # Each adds its commands to the group with `register(group)`.
 SUBSYSTEMS = (
+    processes,
     sync_commands,
     connection_commands,
     history_commands,

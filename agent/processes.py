@@ -1,8 +1,10 @@
-"""`tillsync serve`: gunicorn (web) and ONE scheduler process side by side.
+"""The processes Tillsync runs: `tillsync serve`, `worker` and `sync` (README, "Commands").
 
-Gunicorn workers never run a scheduler: the scheduler is its own process, so however
-many web workers there are, orders are pushed by exactly one pass at a time per host.
-SIGINT/SIGTERM are forwarded to both; if either dies, the other is stopped too.
+`serve` is gunicorn (web) and ONE scheduler process side by side. Gunicorn workers never
+run a scheduler: the scheduler is its own process (`worker`), so however many web
+workers there are, orders are pushed by exactly one pass at a time per host.
+SIGINT/SIGTERM are forwarded to both; if either dies, the other is stopped too. The
+scheduler runs every pass of this release: the push, the poll, the stock feed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import click
+
+from agent.command_env import config_errors_fail, fail, open_ledger, start
 from agent.data_dir import METRICS_DIR, private_dir
-from agent.settings import Settings
+from agent.hook_secret import ensure_hook_secret, secret_path
+from agent.settings import Settings, fingerprint
+from agent.stock.feed import stock_jobs
+from agent.sync.runner import build_pusher, build_scheduler
+from agent.sync.scheduler import SyncScheduler
 
 STOP_GRACE_SECONDS = 15
 
@@ -79,3 +90,83 @@ def run_serve(settings: Settings) -> int:
             child.kill()
             child.wait()
     return status
+
+
+def run_until_signal(body: Callable[[threading.Event], None]) -> None:
+    """Run `body(stop)` and set `stop` on SIGINT/SIGTERM."""
+    stop = threading.Event()
+
+    def handle(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, handle)
+    signal.signal(signal.SIGINT, handle)
+    body(stop)
+
+
+@click.command()
+def serve() -> None:
+    """Run the web app (gunicorn) and one scheduler process together."""
+    env = start(ledger=False)
+    with config_errors_fail():
+        secret, created = ensure_hook_secret(env.settings)
+    if created:
+        _announce_secret(secret, str(secret_path(env.settings)), fingerprint(secret))
+    open_ledger(env.settings)
+    sys.exit(run_serve(env.settings))
+
+
+def _announce_secret(secret: str, path: str, tag: str) -> None:
+    """Show a new secret once, on the terminal only — never into a log file."""
+    lines = (
+        f"A hook secret was created in {path} ({tag}).\n"
+        f"Paste it into WooCommerce > Tillsync in WordPress:\n\n    {secret}\n\n"
+    )
+    if sys.stdout.isatty():
+        click.echo(lines)
+        return
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(lines)
+    except OSError:
+        click.echo(
+            f"tillsync: a hook secret was created in {path} ({tag}); "
+            "read it from that file",
+            err=True,
+        )
+
+
+@click.command()
+def worker() -> None:
+    """Run the scheduler alone (Procfile `worker:`)."""
+    env = start(logs=True)
+    scheduler = build_scheduler(env.settings, stock_jobs(env.settings))
+    run_until_signal(scheduler.run_until)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Exit when nothing is due.")
+def sync(once: bool) -> None:
+    """Push what is due now, in the foreground."""
+    env = start(logs=True)
+    with config_errors_fail():
+        pusher = build_pusher(env.settings)
+    if not once:
+        scheduler = SyncScheduler(pusher.run_pass, interval=env.settings.sync_interval)
+        run_until_signal(scheduler.run_until)
+        return
+    report = pusher.run_pass()
+    click.echo(
+        f"{report.sent} sent, {report.failed} failed, {report.retrying} to retry, "
+        f"{report.other} waiting or skipped; {report.sales_created} sales created"
+    )
+    if report.stopped:
+        fail(report.stopped)
+    if report.failed:
+        sys.exit(1)
+
+
+def register(group: click.Group) -> None:
+    """Add the commands that run processes to `group`."""
+    for command in (serve, worker, sync):
+        group.add_command(command)

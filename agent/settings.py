@@ -70,6 +70,17 @@ def _choice(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
+PRODUCT_FIELDS = ("stock", "price", "name")
+
+
+def _product_fields(raw: str) -> frozenset[str]:
+    fields = {part.strip().lower() for part in raw.split(",") if part.strip()}
+    unknown = sorted(fields - set(PRODUCT_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r}; use stock, price and/or name")
+    return frozenset(fields)
+
+
 def _status_map(raw: str) -> dict[str, str]:
     value = json.loads(raw)
     if not isinstance(value, dict) or not all(
@@ -287,6 +298,20 @@ class Settings:
     )
     log_format = setting(
         "TILLSYNC_LOG_FORMAT", "text", "`text` or `json`", _choice("text", "json")
+    )
+    stock_interval = setting(
+        "TILLSYNC_STOCK_INTERVAL",
+        "30",
+        "seconds between reads of the POS inventory feed that keep WooCommerce stock in "
+        "line with the POS (0 = off)",
+        _non_negative_int,
+    )
+    product_fields = setting(
+        "TILLSYNC_PRODUCT_FIELDS",
+        "stock",
+        "what the POS keeps up to date on linked WooCommerce products: any of stock, "
+        "price, name, comma-separated",
+        _product_fields,
     )
 
     def __init__(self, values: Mapping[str, Any]) -> None:

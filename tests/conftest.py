@@ -173,15 +173,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
 def world(
     ledger: peewee.Database, database_url: str, request: pytest.FixtureRequest
 ) -> Iterator[World]:
-    """A connected store on both emulators and a fresh ledger."""
+    """A connected store on both emulators and a fresh ledger; a test marked
+    `@pytest.mark.settings(TILLSYNC_…="…")` gets those settings too, one marked
+    `@pytest.mark.pos(registers=2)` a POS with that many registers (one outlet each)."""
     from agent.emulators.pos import PosEmulator
     from agent.emulators.woo import WooEmulator
 
+    marker = request.node.get_closest_marker("settings")
+    settings = dict(marker.kwargs) if marker else {}
+    pos_marker = request.node.get_closest_marker("pos")
+    pos_options = dict(pos_marker.kwargs) if pos_marker else {}
     with (
-        PosEmulator(TOKEN, seed=1, window=1.0) as pos,
+        PosEmulator(TOKEN, seed=1, window=1.0, **pos_options) as pos,
         WooEmulator(KEY, SECRET, seed=1) as woo,
     ):
-        w = World(pos, woo, database_url)
+        w = World(pos, woo, database_url, **settings)
         yield w
         report = getattr(request.node, "rep_call", None)
         if report is not None and report.failed:

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from sync_world import KEY, SECRET, TOKEN, World
 
 from agent.cli import main
-from agent.ledger.models import ALL_MODELS
+from agent.ledger.migrations import ALL_MODELS
 
 
 def cli_env(world: World, data_dir: Path) -> dict[str, str]:
@@ -30,6 +30,7 @@ def cli_env(world: World, data_dir: Path) -> dict[str, str]:
         "TILLSYNC_WC_SECRET": SECRET,
         "TILLSYNC_HOOK_SECRET": "x" * 40,
         "TILLSYNC_LEASE_SECONDS": "30",
+        "TILLSYNC_PRODUCT_FIELDS": ",".join(sorted(world.settings.product_fields)),
     }
 
 

@@ -1,7 +1,8 @@
 """The dashboard, loaded in headless Chromium from a real `tillsync serve` on the ledger a
 `tillsync demo --once` run left behind, shows the same figures as `tillsync status
 --json`: connection, counts per state, last push, rate-limit budget, the failures and
-their reasons — and the history import's progress the demo printed."""
+their reasons, the stock feed — and the history import's progress and the in-store sale
+the demo printed."""
 
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def test_dashboard_figures_match_status_json(run: DemoRun):
                 " r.querySelector('[data-reason-code]').textContent.trim(),"
                 " r.textContent])",
             )
+            stock_rows = page.eval_on_selector_all(
+                "tr[data-sku]",
+                "rows => rows.map(r => [r.dataset.sku,"
+                " r.querySelector('[data-pos-level]').textContent.trim(),"
+                " r.querySelector('[data-woo-given]').textContent.trim()])",
+            )
             title = page.title()
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
@@ -75,6 +82,8 @@ def test_dashboard_figures_match_status_json(run: DemoRun):
         "rate_limit.remaining": status["rate_limit"]["remaining"],
         "failures.length": len(status["failures"]),
         **{f"counts.{state}": n for state, n in status["counts"].items()},
+        "stock.followed": status["stock"]["followed"],
+        "stock.last_level_read_at": status["stock"]["last_level_read_at"],
     }
     assert {k: figures.get(k) for k in expected} == {
         k: _shown(v) for k, v in expected.items()
@@ -96,4 +105,8 @@ def test_dashboard_figures_match_status_json(run: DemoRun):
     assert printed, run.stdout
     assert figures["import.queued"] == printed.group(1)
     assert figures["import.pending"] == "0"
+    # The product the demo sold at the register: the POS level and what WooCommerce got.
+    sold = re.search(r"in store: \d+ × (\S+) sold .* → (\d+) in", run.stdout)
+    assert sold, run.stdout
+    assert [sold.group(1), sold.group(2), sold.group(2)] in stock_rows
     assert foreign == []

@@ -37,6 +37,18 @@ def test_the_story_runs_every_step_in_order(run: DemoRun):
     assert run.seconds < 120
 
 
+def test_a_sale_at_the_register_reaches_the_web_shop(run: DemoRun):
+    line = re.search(
+        r"in store: (\d+) × (\S+) sold at the register → web shop stock (\d+) → (\d+)",
+        run.stdout,
+    )
+    assert line, run.stdout
+    sold, _sku, before, after = line.groups()
+    assert int(before) - int(after) == int(sold) > 0
+    stock = tillsync_json(run.data_dir, "status")["stock"]
+    assert stock["followed"] > 0 and stock["last_level_read_at"] is not None
+
+
 def test_summary_counts_are_the_ledgers(run: DemoRun):
     status = tillsync_json(run.data_dir, "status")
     counts = status["counts"]

@@ -236,3 +236,36 @@ def test_hook_must_point_at_loopback(store: WooEmulator) -> None:
     assert response.json()["field"] == "url"
     with pytest.raises(ValueError, match="loopback"):
         WooEmulator(KEY, SECRET, hook_url="http://10.0.0.1/h", hook_secret="s")
+
+
+def test_rest_refund_with_restock_is_one_refunded_event_quoting_the_restock_note(
+    store: WooEmulator, receiver: Receiver
+) -> None:
+    store.create_product(
+        {
+            "name": "Cup",
+            "sku": "CUP",
+            "regular_price": "4.00",
+            "manage_stock": True,
+            "stock_quantity": 10,
+        }
+    )
+    order = admin(
+        store, "POST", "orders", {"line_items": [{"sku": "CUP", "quantity": 3}]}
+    )
+    line_id = order["order"]["line_items"][0]["id"]
+    answer = requests.post(
+        f"{store.base_url}/wp-json/wc/v3/orders/{order['order']['id']}/refunds",
+        json={"line_items": [{"id": line_id, "quantity": 1, "refund_total": "4.00"}]},
+        auth=(KEY, SECRET),
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+    created, refunded = receiver.wait_for(2)
+    assert (created["topic"], refunded["topic"]) == ("order.created", "order.refunded")
+    assert refunded["data"]["topics"] == [
+        "order.refunded",
+        "order.note_added",
+        "order.updated",
+    ]
+    assert refunded["data"]["note_excerpt"].startswith("Item #")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from stock_world import StockWorld
 from sync_world import World, days_ago
 
 from agent.ledger.queue import queue_retry
@@ -81,6 +82,38 @@ def test_status_change_system_note_does_not_release(world: World):
             0.0,
             ("order.note_added", "order.status_changed", "order.updated"),
             "Order status changed from Processing to Completed.",
+        )
+    )
+    world.push()
+    assert world.ledger(old).state == "waiting"
+
+
+def test_restocking_refund_system_note_does_not_release(world: World):
+    """A refund that restocks comes with WooCommerce's stock note; not a merchant's."""
+    from agent.ledger.events import HookEvent, record_hook
+
+    StockWorld(world).product("H-7", woo_stock=10, pos_level=10)
+    old = world.order(
+        [{"sku": "H-7", "quantity": 2}],
+        status="processing",
+        created=days_ago(3),
+        hook=False,
+    )
+    world.connect()
+    found = world.woo.order(old)
+    assert found is not None
+    line = found["line_items"][0]
+    world.woo.refund_order(old, line_items=[{"id": line["id"], "quantity": 1}])
+    note = world.woo.notes(old)[-1]["note"]
+    assert "stock increased" in note
+    record_hook(
+        HookEvent(
+            "system-note-2",
+            "order.refunded",
+            old,
+            0.0,
+            ("order.refunded", "order.note_added", "order.updated"),
+            note,
         )
     )
     world.push()

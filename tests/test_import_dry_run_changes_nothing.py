@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import every_backend
 from history_cli import emulator_state, ledger_dump, tillsync, write_requests
 from sync_world import World, days_ago
 
 from agent.ledger.queue import queue_retry
+
+# Linked products take every POS field here (TILLSYNC_PRODUCT_FIELDS; default: stock).
+pytestmark = pytest.mark.settings(TILLSYNC_PRODUCT_FIELDS="stock,price,name")
 
 
 def _store_with_every_case(world: World) -> dict[str, int]:

@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import every_backend
 from history_cli import tillsync
 from sync_world import World, days_ago
 
 from agent.ledger.models import BackupWooProduct, ProductLink
+
+# Linked products take every POS field here (TILLSYNC_PRODUCT_FIELDS; default: stock).
+pytestmark = pytest.mark.settings(TILLSYNC_PRODUCT_FIELDS="stock,price,name")
 
 LINKED = 105  # more than one batch
 

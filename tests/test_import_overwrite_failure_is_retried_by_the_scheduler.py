@@ -20,6 +20,9 @@ from agent.ledger.models import (
 )
 from agent.woo import WooClient, WooUnavailable
 
+# Linked products take every POS field here (TILLSYNC_PRODUCT_FIELDS; default: stock).
+pytestmark = pytest.mark.settings(TILLSYNC_PRODUCT_FIELDS="stock,price,name")
+
 
 def test_the_scheduler_sends_what_the_import_could_not(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -11,7 +11,8 @@ from conftest import every_backend
 from agent.ledger import migrations
 from agent.ledger.db import ledger_db, open_database, quoted
 from agent.ledger.events import HookEvent, ReplayedHook, record_hook
-from agent.ledger.models import ALL_MODELS, Event, SchemaVersion
+from agent.ledger.migrations import ALL_MODELS
+from agent.ledger.models import Event, SchemaVersion
 
 
 @every_backend

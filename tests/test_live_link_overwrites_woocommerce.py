@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from conftest import every_backend
 from sync_world import World
 
 from agent.ledger.models import BackupWooProduct, ProductLink, WooOverwrite
 from agent.woo import WooUnavailable
+
+# Linked products take every POS field here (TILLSYNC_PRODUCT_FIELDS; default: stock).
+pytestmark = pytest.mark.settings(TILLSYNC_PRODUCT_FIELDS="stock,price,name")
 
 
 def _matched(world: World) -> tuple[int, str]:

@@ -14,8 +14,8 @@ from sync_world import World, days_ago
 
 from agent.clients import pos_client
 from agent.ledger.db import ledger_db
-from agent.ledger.migrations import migrate
-from agent.ledger.models import ALL_MODELS, ImportedOrder, Order
+from agent.ledger.migrations import ALL_MODELS, migrate
+from agent.ledger.models import ImportedOrder, Order
 from agent.ledger.queue import queue_retry
 from agent.sync.identity import sale_uuid
 from agent.sync.sale_payload import payload_from_sale

@@ -12,8 +12,8 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from agent.ledger import migrations
 from agent.ledger.db import ledger_db, open_database
+from agent.ledger.migrations import ALL_MODELS
 from agent.ledger.models import (
-    ALL_MODELS,
     OVERWRITE_IMPORT,
     OVERWRITE_LIVE_LINK,
     Backup,

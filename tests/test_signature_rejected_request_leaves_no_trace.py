@@ -9,7 +9,8 @@ import pytest
 from conftest import every_backend, hook_body, signed_json
 
 from agent.ledger import events
-from agent.ledger.models import ALL_MODELS, SchemaVersion
+from agent.ledger.migrations import ALL_MODELS
+from agent.ledger.models import SchemaVersion
 from agent.web import api
 
 

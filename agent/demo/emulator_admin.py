@@ -57,6 +57,14 @@ class PosAdmin(_Admin):
         """Delete a product as a merchant would in the back office."""
         self.call("DELETE", f"/products/{product_id}")
 
+    def in_store_sale(self, product_id: str, quantity: int) -> None:
+        """A sale rung up at the register (a CLOSED sale that moves stock)."""
+        self.call(
+            "POST",
+            "/in_store_sales",
+            {"product_id": product_id, "quantity": quantity},
+        )
+
     def state(self) -> dict[str, Any]:
         """The whole store."""
         state: dict[str, Any] = self.call("GET", "/state")
@@ -88,6 +96,11 @@ class WooAdmin(_Admin):
         """Orders, products, notes and counters."""
         state: dict[str, Any] = self.call("GET", "/state")
         return state
+
+    def stock(self, product_id: int) -> int | None:
+        """A product's (or variation's) stock quantity now."""
+        quantity = self.call("GET", f"/products/{product_id}").get("stock_quantity")
+        return None if quantity is None else int(quantity)
 
     def create_order(self, spec: Mapping[str, Any]) -> int:
         """Create an order (its hook reaches the sidecar before this returns)."""

@@ -29,6 +29,8 @@ class Sellable:
     name: str
     price: str
     twin: str  # SAME, OTHER_CASE or MISSING
+    woo_id: int = 0
+    manages_stock: bool = False
 
 
 @dataclass
@@ -57,10 +59,21 @@ class Catalogue:
 
     def doomed(self) -> Sellable | None:
         """A product no past order sold, whose POS twin the demo deletes on purpose."""
-        for item in self.items:
-            if item.twin == SAME and item.sku not in self.historic_skus:
-                return item
-        return None
+        return next(iter(self._unsold()), None)
+
+    def showcase(self) -> Sellable | None:
+        """Another product no past order sold, managing stock in WooCommerce: the demo
+        sells it at the register and watches the web shop follow."""
+        managed = [item for item in self._unsold() if item.manages_stock]
+        doomed = self.doomed()
+        return next((item for item in managed if item != doomed), None)
+
+    def _unsold(self) -> list[Sellable]:
+        return [
+            item
+            for item in self.items
+            if item.twin == SAME and item.sku not in self.historic_skus
+        ]
 
 
 def catalogue_from(
@@ -78,7 +91,12 @@ def catalogue_from(
         twin = MISSING if kind == 9 else OTHER_CASE if kind == 4 else SAME
         items.append(
             Sellable(
-                str(product["sku"]), str(product["name"]), str(product["price"]), twin
+                str(product["sku"]),
+                str(product["name"]),
+                str(product["price"]),
+                twin,
+                int(product["id"]),
+                bool(product.get("manage_stock")),
             )
         )
     historic = {

@@ -9,6 +9,8 @@
    and forwards every change to the sidecar as the WordPress plugin does: some paid
    later, notes, a cancel and a partial refund after the sale reached the POS, one
    left on hold, and one on a product the demo deleted in the POS on purpose.
+5. A sale rung up at the register: the web shop's stock follows within the inventory
+   feed's interval (the POS is the stock master).
 
 Every child runs with only the settings the demo gives it, in the demo's data folder:
 a merchant's own `.env` or TILLSYNC_* variables never reach them, so the demo cannot
@@ -35,6 +37,7 @@ from agent.demo.shop import (
     SAME,
     Catalogue,
     LiveOrders,
+    Sellable,
     catalogue_from,
 )
 from agent.demo.sidecar import SidecarClient
@@ -42,6 +45,7 @@ from agent.demo.summary import Summary, stock_moved
 
 PASSED_THROUGH = ("TILLSYNC_LOG_FORMAT",)
 SETTLE_TIMEOUT_SECONDS = 180.0
+STOCK_INTERVAL_SECONDS = 2  # the demo's inventory feed interval (30 s by default)
 
 
 class DemoFailed(Exception):
@@ -104,6 +108,7 @@ class Demo:
             str, str
         ] = {}  # POS product id by the SKU it was seeded with
         self.doomed_sku: str | None = None
+        self.showcase: Sellable | None = None
         self._pos: PosAdmin | None = None
         self._woo: WooAdmin | None = None
         self._sidecar: SidecarClient | None = None
@@ -143,7 +148,10 @@ class Demo:
         # Exit 1 = the import ran and some orders failed: the summary lists them.
         self._step(5, ["import-history", "--yes"], tolerated=(1,))
         self.woo.set_hook(self.sidecar.hook_url, self.hook_secret)
-        self.echo("[6/6] live orders, notes, payments, a cancel and a refund")
+        self.echo(
+            "[6/6] live orders, notes, payments, a cancel, a refund and a sale at "
+            "the register"
+        )
         live = self._prepare_live(catalogue)
         self._one_day(live)
         if not self.options.once:
@@ -219,6 +227,7 @@ class Demo:
             "TILLSYNC_WC_SECRET": self.secret,
             "TILLSYNC_SYNC_INTERVAL": "2",
             "TILLSYNC_POLL_INTERVAL": "30",
+            "TILLSYNC_STOCK_INTERVAL": str(STOCK_INTERVAL_SECONDS),
         }
         child = self.children.start(
             "sidecar", ["serve"], self.sidecar_env, self.data_dir
@@ -256,7 +265,9 @@ class Demo:
     def _prepare_live(self, catalogue: Catalogue) -> LiveOrders:
         doomed = catalogue.doomed()
         self.doomed_sku = doomed.sku if doomed is not None else None
-        return LiveOrders(catalogue, self.options.seed, exclude={self.doomed_sku or ""})
+        self.showcase = catalogue.showcase()
+        kept_apart = {self.doomed_sku or "", self.showcase.sku if self.showcase else ""}
+        return LiveOrders(catalogue, self.options.seed, exclude=kept_apart)
 
     def _place(self, spec: dict[str, Any]) -> int:
         order_id = self.woo.create_order(spec)
@@ -298,6 +309,36 @@ class Demo:
         if len(sent) >= 3:
             self.woo.refund(sent[2], "2.00", "One item arrived damaged")
         self._settle("payments, notes, a cancel and a refund")
+        self._sell_in_store()
+
+    def _sell_in_store(self, quantity: int = 2) -> None:
+        """Sell the showcase product at the register and wait for the web shop to
+        follow. No order ever sells it, so once linked its WooCommerce stock is the
+        POS level exactly."""
+        item = self.showcase
+        if item is None:
+            return
+        pos_id = self.pos_ids[item.sku]
+        level = int(self.pos.stock(self.outlet_id)[pos_id])
+        self._wait_for_stock(item, level, "the first link of the web shop's stock")
+        self.pos.in_store_sale(pos_id, quantity)
+        started = time.monotonic()
+        self._wait_for_stock(item, level - quantity, "an in-store sale")
+        self.echo(
+            f"      in store: {quantity} × {item.sku} sold at the register → web shop "
+            f"stock {level} → {level - quantity} in {time.monotonic() - started:.1f} s"
+        )
+
+    def _wait_for_stock(self, item: Sellable, expected: int, what: str) -> None:
+        deadline = time.monotonic() + SETTLE_TIMEOUT_SECONDS
+        while (stock := self.woo.stock(item.woo_id)) != expected:
+            self.children.check_alive()
+            if time.monotonic() > deadline:
+                raise DemoFailed(
+                    f"{item.sku} still has {stock} in the web shop, not {expected}, "
+                    f"{SETTLE_TIMEOUT_SECONDS:.0f} s after {what}"
+                )
+            time.sleep(0.2)
 
     def _keep_selling(self, live: LiveOrders) -> None:
         """No --once: an order every few seconds, and changes, until Ctrl-C."""

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from agent.ledger.reasons import explain
+from agent.quantities import units_text
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Summary:
         )
         out.append(f"WooCommerce REST requests: {self.woo_requests}")
         out.append(
-            f"stock moved at the register's outlet: {_units(self.units_moved)} units "
+            f"stock moved at the register's outlet: {units_text(self.units_moved)} units "
             f"across {self.products_moved} products"
         )
         out.append(f"took {self.seconds:.1f} s")
@@ -89,7 +90,3 @@ def stock_moved(
             units += change
             products += 1
     return units, products
-
-
-def _units(value: Decimal) -> str:
-    return f"{value.normalize():f}"

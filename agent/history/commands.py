@@ -100,6 +100,7 @@ def import_history_command(
         wc_url=str(env.settings.require("TILLSYNC_WC_URL")),
         data_dir=env.settings.data_dir,
         status_map=env.settings.status_map,
+        product_fields=env.settings.product_fields,
     )
     progress = Progress()
     with refusals_fail():

@@ -60,6 +60,7 @@ class ImportContext:
     wc_url: str
     data_dir: Path
     status_map: dict[str, str] | None = None
+    product_fields: frozenset[str] = frozenset({"stock"})
 
 
 @dataclass
@@ -148,6 +149,7 @@ class Importer:
             sales=PosSales.read(ctx.pos),
             wc_url=ctx.wc_url,
             status_map=ctx.status_map,
+            product_fields=ctx.product_fields,
         )
         writer: ImportWriter = DryRunWriter()
         if history_import is not None and backup is not None:
@@ -160,6 +162,7 @@ class Importer:
                 outlet_id=ctx.connection.outlet_id,
                 wc_url=ctx.wc_url,
                 data_dir=ctx.data_dir,
+                product_fields=ctx.product_fields,
             )
         self._read_pages(window, plan, writer, history_import)
         writer.overwrite(force=True)

@@ -95,6 +95,8 @@ class ImportPlan:
     sales: PosSales
     wc_url: str
     status_map: Mapping[str, str] | None = None
+    # What linked products take from the POS (TILLSYNC_PRODUCT_FIELDS).
+    product_fields: frozenset[str] = frozenset({"stock"})
     orders_seen: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     by_action: Counter[str] = field(default_factory=Counter)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import peewee
 
 from agent.history.plan import ImportPlan, OrderAction
 from agent.ledger.models import FAILED, HistoryImport, ImportedOrder, Order, rows
+from agent.quantities import units_text
 from agent.sync.products import ProductAction, ProductChoice
 from agent.sync.woo_alignment import OverwriteReport, new_values
 
@@ -103,10 +103,6 @@ def _listed(items: list[str], limit: int = LIST_LIMIT) -> list[str]:
     return shown
 
 
-def _level(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 def plan_lines(
     plan: ImportPlan,
     woo_values: dict[tuple[int, int], dict[str, Any]],
@@ -140,7 +136,8 @@ def _overwrite_line(
     """What a product linked now becomes in WooCommerce, field by field."""
     current = plan.snapshot.current(str(choice.pos_product_id), plan.outlet_id)
     taxed, variation = bool(plan.prices_include_tax), bool(choice.wc_variation_id)
-    after = new_values(*current, taxed, variation) if current else {}
+    fields = plan.product_fields
+    after = new_values(*current, taxed, variation, fields) if current else {}
     changes = [
         f"{name} {before.get(name)!s} → {after[name]!s}"
         for name in ("name", "regular_price", "stock_quantity", "manage_stock")
@@ -194,7 +191,7 @@ def _stock_lines(plan: ImportPlan) -> list[str]:
     stock = [
         f"{c.pos_name or c.name} (SKU {c.sku or 'none'}"
         + ("" if c.pos_product_id else ", new product")
-        + f"): {_level(now)} → {_level(after)} (−{sold})"
+        + f"): {units_text(now)} → {units_text(after)} (−{sold})"
         for c, sold, now, after in plan.stock_changes()
     ]
     lines = [f"Stock change at the register's outlet ({plan.outlet_id}):"]

@@ -103,11 +103,13 @@ class LedgerWriter:
         outlet_id: str,
         wc_url: str,
         data_dir: Path,
+        product_fields: frozenset[str],
     ) -> None:
         self.woo, self.snapshot = woo, snapshot
         self.history_import, self.backup = history_import, backup
         self.epoch_id, self.outlet_id = epoch_id, outlet_id
         self.wc_url, self.data_dir = wc_url, data_dir
+        self.product_fields = product_fields
         self.overwrites = OverwriteReport()
         self._saved: set[ProductKey] = set()
         self._prices_include_tax: bool | None = None
@@ -196,5 +198,10 @@ class LedgerWriter:
         due = due_overwrites(self.history_import.scope, backup_id=self.backup.id)
         if due and (force or len(due) >= BATCH_LIMIT):
             send_overwrites(
-                self.woo, self.snapshot, self.outlet_id, due, self.overwrites
+                self.woo,
+                self.snapshot,
+                self.outlet_id,
+                due,
+                self.overwrites,
+                self.product_fields,
             )

@@ -14,6 +14,8 @@ from agent.ledger.queue import Hook, enqueue
 
 INFO_NOTE_MARK = "[Tillsync:info]"
 RESEND_NOTE_MARK = "[Tillsync:resend]"
+# A note that comes with these is WooCommerce's own (see HookEvent.releases_history).
+SYSTEM_NOTE_TOPICS = frozenset({"order.status_changed", "order.refunded"})
 REMOVING_TOPICS = ("order.trashed", "order.deleted")
 
 
@@ -39,16 +41,16 @@ class HookEvent:
     def releases_history(self) -> bool:
         """A merchant's note (or a resend note) lets a history order be pushed.
 
-        WooCommerce writes a system note with every status change, so a note that
-        arrives together with a status change is taken for that system note, unless it
-        is a `[Tillsync:resend]` note. Otherwise moving an old order from processing to
-        completed would push it.
+        WooCommerce writes a system note with every status change and every restocking
+        refund ("Item #12 stock increased from 3 to 4."), so a note that arrives together
+        with either is taken for that system note, unless it is a `[Tillsync:resend]`
+        note. Otherwise completing or refunding an old order would push it.
         """
         if "order.note_added" not in self.topics:
             return False
         if (self.note_excerpt or "").startswith(RESEND_NOTE_MARK):
             return True
-        return "order.status_changed" not in self.topics
+        return not SYSTEM_NOTE_TOPICS.intersection(self.topics)
 
 
 def record_hook(

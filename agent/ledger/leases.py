@@ -32,6 +32,7 @@ from agent.ledger.epochs import current_scope
 from agent.ledger.models import PENDING, Epoch, Order
 from agent.ledger.outcome import PushOutcome, PushResult
 from agent.ledger.queue import due
+from agent.ledger.stock_levels import OrderUnits
 
 # A void whose outcome is unknown: read the sale back before trying again. Not a POS
 # status: the ledger's own mark (the POS statuses are agent.pos.records.SaleStatus).
@@ -182,6 +183,34 @@ class OrderLease:
                 Order.content_hash: None,
             }
         )
+
+    def units(self, lines: list[tuple[int, int, int]], taken: bool) -> None:
+        """What the order takes from WooCommerce's stock: (product id, variation id,
+        quantity) per line, and whether WooCommerce has taken it for the order's status
+        (README, "The POS is the stock master": the units reserved until its sale is in
+        the POS)."""
+        order = self.order
+        with ledger_db.atomic():
+            if not Order.select(Order.id).where(_held(order)).exists():
+                raise LeaseLost(str(order.order_id))
+            key = (OrderUnits.scope == order.scope) & (
+                OrderUnits.order_id == order.order_id
+            )
+            OrderUnits.delete().where(key).execute()
+            if lines:
+                OrderUnits.insert_many(
+                    [
+                        {
+                            OrderUnits.scope: order.scope,
+                            OrderUnits.order_id: order.order_id,
+                            OrderUnits.wc_product_id: product,
+                            OrderUnits.wc_variation_id: variation,
+                            OrderUnits.quantity: quantity,
+                            OrderUnits.taken: taken,
+                        }
+                        for product, variation, quantity in lines
+                    ]
+                ).execute()
 
     def _write(self, changes: dict[Any, Any]) -> None:
         until = time.time() + self.lease_seconds

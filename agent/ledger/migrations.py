@@ -16,8 +16,8 @@ import peewee
 
 from agent.ledger.db import backend, quoted
 from agent.ledger.models import (
-    ALL_MODELS,
     OVERWRITE_IMPORT,
+    SCHEMA_V1,
     SCHEMA_V3,
     SCHEMA_V4,
     SCHEMA_V5,
@@ -31,6 +31,7 @@ from agent.ledger.models import (
     WooOverwrite,
     rows,
 )
+from agent.ledger.stock_levels import SCHEMA_V8
 
 
 def _execute(db: peewee.Database, sql: str, params: tuple[Any, ...] = ()) -> Any:
@@ -112,6 +113,22 @@ def _v7_event_signatures(db: peewee.Database) -> None:
         )
 
 
+def _v8_stock_levels(db: peewee.Database) -> None:
+    """v8: POS levels, the units orders take, and what WooCommerce was last given."""
+    db.create_tables(list(SCHEMA_V8), safe=True)
+
+
+# Every table of the latest schema (a fresh ledger gets them all at once).
+ALL_MODELS = (
+    *SCHEMA_V1,
+    ProductLink,
+    CatalogueProduct,
+    *SCHEMA_V3,
+    *SCHEMA_V4,
+    *SCHEMA_V5,
+    *SCHEMA_V8,
+)
+
 # (version reached, step). Version 1 is the first released schema.
 STEPS: tuple[tuple[int, Callable[[peewee.Database], None]], ...] = (
     (2, _v2_product_links),
@@ -120,6 +137,7 @@ STEPS: tuple[tuple[int, Callable[[peewee.Database], None]], ...] = (
     (5, _v5_signatures_and_locks),
     (6, _v6_one_overwrite_queue),
     (7, _v7_event_signatures),
+    (8, _v8_stock_levels),
 )
 LATEST = STEPS[-1][0] if STEPS else 1
 

@@ -326,6 +326,7 @@ class PosPrice(LedgerModel):
 # Why a WooCommerce product is due to take its POS values (`WooOverwrite.cause`).
 OVERWRITE_IMPORT = "import"
 OVERWRITE_LIVE_LINK = "live_link"
+OVERWRITE_STOCK_LINK = "stock_link"  # linked by SKU by the stock master (schema v8)
 
 
 class WooOverwrite(LedgerModel):
@@ -387,14 +388,6 @@ class LedgerLock(LedgerModel):
 
 
 SCHEMA_V5 = (UsedSignature, LedgerLock)
-ALL_MODELS = (
-    *SCHEMA_V1,
-    ProductLink,
-    CatalogueProduct,
-    *SCHEMA_V3,
-    *SCHEMA_V4,
-    *SCHEMA_V5,
-)
 
 
 def rows(query: peewee.BaseQuery) -> Iterable[tuple[Any, ...]]:

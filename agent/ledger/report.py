@@ -11,6 +11,8 @@ import peewee
 from agent.ledger.cursors import read_cursor
 from agent.ledger.epochs import current_scope, latest_epoch
 from agent.ledger.models import FAILED, SENT, STATES, Epoch, Order, Store, rows
+from agent.ledger.queue import POLL_TOPIC
+from agent.ledger.stock_levels import WooStock, last_seen, woo_id
 
 RATE_LIMIT_CURSOR = "pos.rate_limit"
 # Why the last push pass stopped early (a refused token, a retired endpoint…), or null.
@@ -18,7 +20,14 @@ PASS_ERROR_CURSOR = "sync.pass_error"
 # The safety-net poll (agent/sync/poll.py) writes its last pass here, and marks the
 # orders it queued with this topic; a later hook overwrites the topic.
 POLL_CURSOR = "woo.poll.last"
-from agent.ledger.queue import POLL_TOPIC
+# The inventory feed's last pass (README, "The POS is the stock master").
+STOCK_CURSOR = "stock.feed.last"
+
+
+def ambiguous_skus_cursor(scope: int) -> str:
+    """The ledger cursor naming the SKUs several POS products share (none linked)."""
+    return f"stock.links.{scope}.ambiguous"
+
 
 FAILURE_LIMIT = 50
 TRASHED_AFTER_SENT = "wc_order_trashed"
@@ -122,6 +131,25 @@ def poll_document(scope: int) -> dict[str, Any]:
     }
 
 
+def stock_status(scope: int) -> dict[str, Any]:
+    """The `stock` section of status: the inventory feed's last pass and what it keeps."""
+    last = read_cursor(STOCK_CURSOR, {}) or {}
+    kept = WooStock.select().where(WooStock.scope == scope)
+    return {
+        "last_pass_at": iso(last.get("at")),
+        "last_error": last.get("error"),
+        "last_level_read_at": iso(last_seen(scope)),
+        "written_last_pass": last.get("written", 0),
+        "reported": last.get("reported", {}),  # negative, deleted, refused
+        "followed": kept.where(WooStock.note.is_null()).count(),
+        "ambiguous_skus": read_cursor(ambiguous_skus_cursor(scope), {}) or {},
+        "left_alone": {
+            str(woo_id(r.wc_product_id, r.wc_variation_id)): r.note
+            for r in kept.where(WooStock.note.is_null(False)).limit(FAILURE_LIMIT)
+        },
+    }
+
+
 def status_document() -> dict[str, Any]:
     """The `tillsync status --json` document."""
     epoch = latest_epoch()
@@ -168,4 +196,5 @@ def status_document() -> dict[str, Any]:
         "failures": failures,
         "push_stopped": read_cursor(PASS_ERROR_CURSOR),
         "poll": poll_document(scope),
+        "stock": stock_status(scope),
     }

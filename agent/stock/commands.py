@@ -1,4 +1,4 @@
-"""The stock commands: `backup`, `backups`, `restore-stock`.
+"""The stock commands: `backup`, `backups`, `restore-stock`, `stock`.
 
 Thin: each starts from `agent.command_env.start()` and hands over to its module.
 """
@@ -20,9 +20,10 @@ from agent.command_env import (
     refusals_fail,
     start,
 )
-from agent.ledger.epochs import current_scope, open_epoch_now
+from agent.ledger.epochs import current_connection, current_scope, open_epoch_now
 from agent.ledger.models import Backup
 from agent.progress import Progress
+from agent.quantities import units_text
 from agent.stock.backups import MANUAL, backup_document, backups_document, take_backup
 from agent.stock.restore import (
     MODES,
@@ -35,11 +36,13 @@ from agent.stock.restore import (
     start_restore,
     unfinished_restore,
 )
+from agent.stock.table import fix_differing, stock_document
+from agent.sync.catalogue import Catalogue
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to `group`."""
-    for command in (backup_command, backups_command, restore_stock_command):
+    for command in (backup_command, backups_command, restore_stock_command, stock):
         group.add_command(command)
 
 
@@ -153,8 +156,8 @@ def _show_diff(mode: str, backup_id: int, lines: list[Any]) -> None:
         delta = line.after - line.now
         click.echo(
             f"  {line.name} (SKU {line.sku or 'none'}){where}: "
-            f"{line.now.normalize():f} → {line.after.normalize():f} "
-            f"({'+' if delta > 0 else ''}{delta.normalize():f})"
+            f"{units_text(line.now)} → {units_text(line.after)} "
+            f"({'+' if delta > 0 else ''}{units_text(delta)})"
         )
 
 
@@ -184,3 +187,49 @@ def _report_restore(restore_id: int, outcomes: dict[tuple[str, str], str]) -> No
         )
     if uncertain:
         sys.exit(1)
+
+
+# -- stock ----------------------------------------------------------------------------
+
+
+@click.command("stock")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
+@click.option("--fix", is_flag=True, help="Write the WooCommerce stock that differs.")
+def stock(as_json: bool, fix: bool) -> None:
+    """Every linked product: POS level, units web orders reserve, the WooCommerce stock
+    that follows, the actual one."""
+    env = start(Client.POS, Client.WOO)
+    connection = current_connection()
+    if connection is None:
+        fail("not connected: run `tillsync connect` first")
+    catalogue = Catalogue(env.pos, connection.scope)
+    with refusals_fail():
+        if fix:
+            done = fix_differing(env.woo, catalogue, connection)
+            if not as_json:
+                click.echo(f"{len(done.written)} WooCommerce products written")
+        document = stock_document(env.woo, catalogue, connection)
+    if as_json:
+        print_json(document)
+        return
+    for line in stock_lines(document):
+        click.echo(line)
+
+
+def stock_lines(document: dict[str, Any]) -> list[str]:
+    """`tillsync stock` for a human."""
+    linked, differing = len(document["products"]), document["differing"]
+    read = document["last_read_at"] or "never"
+    lines = [f"{linked} linked products, {differing} differ; POS levels read {read}"]
+    for row in document["products"]:
+        mark = "≠" if row["differs"] else "="
+        lines.append(
+            f"  {row['sku'] or '(no SKU)'}: POS {row['pos_level']} − reserved "
+            f"{row['reserved']} → {row['woo_expected']} {mark} WooCommerce "
+            f"{row['woo_stock']}" + (f"  ({row['note']})" if row["note"] else "")
+        )
+    lines += [
+        f"  {row['sku'] or '(no SKU)'}: {row['note']}"
+        for row in document.get("not_followed", [])
+    ]
+    return lines

@@ -1,109 +1,27 @@
-"""The commands that run and watch the push: `serve`, `worker`, `sync`, `status`,
-`orders`, `retry` (README, "Commands").
+"""The commands that watch the push: `status`, `orders`, `retry` (README, "Commands").
 
-Thin: each starts from `agent.command_env.start()` and hands over to the scheduler, the
-ledger's report or its queue.
+Thin: each starts from `agent.command_env.start()` and hands over to the ledger's report
+or its queue. The commands that run it (`serve`, `worker`, `sync`) are in
+agent/processes.py.
 """
 
 from __future__ import annotations
 
-import signal
-import sys
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import click
 
-from agent.command_env import config_errors_fail, fail, open_ledger, print_json, start
-from agent.hook_secret import ensure_hook_secret, secret_path
+from agent.command_env import print_json, start
 from agent.ledger.queue import queue_retry, retry_failed
 from agent.ledger.report import orders_document, status_document
-from agent.processes import run_serve
-from agent.settings import fingerprint
-from agent.sync.runner import build_pusher, build_scheduler
-from agent.sync.scheduler import SyncScheduler
 
 ORDER_STATES = ("waiting", "pending", "sent", "voided", "skipped", "failed")
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to `group`."""
-    for command in (serve, worker, sync, status, orders, retry):
+    for command in (status, orders, retry):
         group.add_command(command)
-
-
-def run_until_signal(body: Callable[[threading.Event], None]) -> None:
-    """Run `body(stop)` and set `stop` on SIGINT/SIGTERM."""
-    stop = threading.Event()
-
-    def handle(_signum: int, _frame: object) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, handle)
-    signal.signal(signal.SIGINT, handle)
-    body(stop)
-
-
-@click.command()
-def serve() -> None:
-    """Run the web app (gunicorn) and one scheduler process together."""
-    env = start(ledger=False)
-    with config_errors_fail():
-        secret, created = ensure_hook_secret(env.settings)
-    if created:
-        _announce_secret(secret, str(secret_path(env.settings)), fingerprint(secret))
-    open_ledger(env.settings)
-    sys.exit(run_serve(env.settings))
-
-
-def _announce_secret(secret: str, path: str, tag: str) -> None:
-    """Show a new secret once, on the terminal only — never into a log file."""
-    lines = (
-        f"A hook secret was created in {path} ({tag}).\n"
-        f"Paste it into WooCommerce > Tillsync in WordPress:\n\n    {secret}\n\n"
-    )
-    if sys.stdout.isatty():
-        click.echo(lines)
-        return
-    try:
-        with open("/dev/tty", "w", encoding="utf-8") as tty:
-            tty.write(lines)
-    except OSError:
-        click.echo(
-            f"tillsync: a hook secret was created in {path} ({tag}); "
-            "read it from that file",
-            err=True,
-        )
-
-
-@click.command()
-def worker() -> None:
-    """Run the scheduler alone (Procfile `worker:`)."""
-    env = start(logs=True)
-    run_until_signal(build_scheduler(env.settings).run_until)
-
-
-@click.command()
-@click.option("--once", is_flag=True, help="Exit when nothing is due.")
-def sync(once: bool) -> None:
-    """Push what is due now, in the foreground."""
-    env = start(logs=True)
-    with config_errors_fail():
-        pusher = build_pusher(env.settings)
-    if not once:
-        scheduler = SyncScheduler(pusher.run_pass, interval=env.settings.sync_interval)
-        run_until_signal(scheduler.run_until)
-        return
-    report = pusher.run_pass()
-    click.echo(
-        f"{report.sent} sent, {report.failed} failed, {report.retrying} to retry, "
-        f"{report.other} waiting or skipped; {report.sales_created} sales created"
-    )
-    if report.stopped:
-        fail(report.stopped)
-    if report.failed:
-        sys.exit(1)
 
 
 @click.command()
@@ -150,9 +68,30 @@ def status_lines(document: dict[str, Any]) -> list[str]:
             f"last poll: {poll['last_poll_at']}, orders found only by the poll: "
             f"{poll.get('unannounced', 0)}"
         )
+    lines += status_stock_lines(document.get("stock") or {})
     lines += [
         f"  order {failure['order_id']}: {failure['reason_code']} — {failure['reason']}"
         for failure in document["failures"]
+    ]
+    return lines
+
+
+def status_stock_lines(stock: dict[str, Any]) -> list[str]:
+    """The `stock` section of `tillsync status` for a human (none before a pass)."""
+    if not stock.get("last_pass_at"):
+        return []
+    lines = [
+        f"stock from the POS: {stock['followed']} products followed, last pass "
+        f"{stock['last_pass_at']}"
+        + (f", waiting: {stock['last_error']}" if stock.get("last_error") else "")
+    ]
+    lines += [
+        f"  WooCommerce product {key}: {why}"
+        for key, why in {**stock["reported"], **stock["left_alone"]}.items()
+    ]
+    lines += [
+        f"  SKU {sku} matches several POS products ({', '.join(ids)}): none linked"
+        for sku, ids in stock["ambiguous_skus"].items()
     ]
     return lines
 

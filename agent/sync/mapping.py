@@ -7,10 +7,16 @@
   quantity, from the exact money STRINGS (never the float `price`). Coupons are already
   inside line totals. Shipping and fee lines become lines on POS products Tillsync
   creates once (`SERVICE_SKUS`).
-- Partial refunds: the sale carries one negative `tillsync-refund` line of the refunded
-  amount and the payment is what the customer kept paying, so POS totals equal
-  WooCommerce's; stock stays deducted, as WooCommerce keeps it unless the merchant
-  restocks by hand. A full refund (status `refunded`) voids the sale instead.
+- Partial refunds: the payment is what the customer kept paying, so POS totals equal
+  WooCommerce's. Units a refund put back in WooCommerce's stock (the line's
+  `_restock_refunded_items` meta, a running total) come back in the POS too: a return
+  line right after the sold line, on the same product at the same unit price and tax,
+  with those units as a negative quantity. One `tillsync-refund` line carries the money
+  refunded beyond the returned units' value (their share of the line total and of its
+  tax, each to the cent, as WooCommerce's refund form proposes them); none when that is
+  0, a positive one when less was refunded than the units were worth (a restocking fee).
+  Units refunded without a restock stay sold, as WooCommerce keeps them out of stock.
+  A full refund (status `refunded`) voids the sale instead.
 - Totals: the sale total equals the WooCommerce total to the cent; any residue of unit
   rounding goes on a `tillsync-rounding` line, never lost.
 """
@@ -20,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -64,6 +70,9 @@ SERVICE_NAMES = {
 UNIT = Decimal("0.00001")  # unit amounts: five places, as X-Series stores them
 CENT = Decimal("0.01")
 RATE = Decimal("0.0001")
+
+# The line meta where WooCommerce keeps how many of its units refunds restocked.
+RESTOCKED_META = "_restock_refunded_items"
 
 
 class MappingError(ValueError):
@@ -176,27 +185,74 @@ def build_sale(order: Mapping[str, Any]) -> SaleDraft:
         ) from None
 
 
-def _product_line(item: Mapping[str, Any]) -> DraftLine | None:
+def restocked_units(item: Mapping[str, Any]) -> int:
+    """Units of a WooCommerce order line that refunds put back in stock (0 if none).
+
+    WooCommerce adds each restock to the line's `_restock_refunded_items` meta, so the
+    value is a running total; like WooCommerce, the first entry with that key counts.
+    """
+    for meta in item.get("meta_data") or []:
+        if not isinstance(meta, Mapping):
+            raise MappingError(
+                "wc_order_invalid",
+                f"line {item.get('id')}: a meta entry is not an object",
+            )
+        if meta.get("key") == RESTOCKED_META:
+            return _units(meta.get("value"), item)
+    return 0
+
+
+def _units(value: Any, item: Mapping[str, Any]) -> int:
+    """A count of units, from the int or the digit string WooCommerce stores."""
+    if isinstance(value, str) and value.strip().isdecimal():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise MappingError(
+        "wc_order_invalid",
+        f"line {item.get('id')}: {RESTOCKED_META} is {value!r}, not a count of units",
+    )
+
+
+def _product_lines(item: Mapping[str, Any]) -> tuple[list[DraftLine], Decimal]:
+    """The sold line, then its return line; and the returned units' value."""
     quantity = item["quantity"]
     if isinstance(quantity, bool) or not isinstance(quantity, int):
         raise MappingError("wc_order_invalid", f"line {item.get('id')}: bad quantity")
     if quantity <= 0:
-        return None  # WooCommerce keeps fully refunded lines at quantity 0
-    return _line(
+        return [], Decimal(0)  # WooCommerce keeps fully refunded lines at quantity 0
+    total = parse_money(item["total"], "line total")
+    tax = parse_money(item["total_tax"], "line total_tax")
+    sold = _line(
         "product",
         str(item.get("name") or f"Product {item.get('product_id')}"),
         quantity,
-        parse_money(item["total"], "line total"),
-        parse_money(item["total_tax"], "line total_tax"),
+        total,
+        tax,
         wc_product_id=int(item.get("product_id") or 0),
         wc_variation_id=int(item.get("variation_id") or 0),
         sku=(item.get("sku") or None),
     )
+    restocked = restocked_units(item)
+    if not restocked:
+        return [sold], Decimal(0)
+    if restocked > quantity:
+        raise MappingError(
+            "wc_order_invalid",
+            f"line {item.get('id')}: {restocked} units restocked of {quantity} sold",
+        )
+    # Each unit's share of the line's money, to the cent: what WooCommerce's refund
+    # form proposes for those units, so a refund of just them needs no refund line.
+    share = Decimal(restocked) / quantity
+    worth = (total * share).quantize(CENT, ROUND_HALF_UP) + (tax * share).quantize(
+        CENT, ROUND_HALF_UP
+    )
+    return [sold, replace(sold, quantity=-restocked)], worth
 
 
-def _build(order: Mapping[str, Any]) -> SaleDraft:
-    products = (_product_line(item) for item in order.get("line_items") or [])
-    lines = [line for line in products if line is not None]
+def _service_lines(order: Mapping[str, Any]) -> list[DraftLine]:
+    """Shipping and fee lines that carry money."""
+    lines = []
     for kind, key, label in (
         (SHIPPING, "shipping_lines", "method_title"),
         (FEE, "fee_lines", "name"),
@@ -207,18 +263,28 @@ def _build(order: Mapping[str, Any]) -> SaleDraft:
             if total or tax:
                 name = str(extra.get(label) or SERVICE_NAMES[kind])
                 lines.append(_line(kind, name, 1, total, tax))
-    if not any(line.kind == "product" for line in lines):
+    return lines
+
+
+def _build(order: Mapping[str, Any]) -> SaleDraft:
+    lines: list[DraftLine] = []
+    returned = Decimal(0)  # what the returned units were worth
+    for item in order.get("line_items") or []:
+        product_lines, worth = _product_lines(item)
+        lines.extend(product_lines)
+        returned += worth
+    if not lines:
         raise MappingError("wc_order_empty", "the order has no product line to sell")
+    lines.extend(_service_lines(order))
 
     refunded = -sum(
         (parse_money(r["total"], "refund total") for r in order.get("refunds") or []),
         Decimal(0),
     )
-    if refunded:
+    beyond = refunded - returned  # the return lines already give `returned` back
+    if beyond:
         lines.append(
-            DraftLine(
-                REFUND, SERVICE_NAMES[REFUND], 1, -refunded, Decimal(0), Decimal(0)
-            )
+            DraftLine(REFUND, SERVICE_NAMES[REFUND], 1, -beyond, Decimal(0), Decimal(0))
         )
     paid = parse_money(order["total"], "order total") - refunded
     # Exact, not to the cent: the POS adds the lines up without rounding them.

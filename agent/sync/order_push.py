@@ -31,6 +31,7 @@ from agent.sync.identity import invoice_number, is_our_sale, sale_uuid
 from agent.sync.mapping import MappingError, build_sale, outcome_for
 from agent.sync.products import LiveResolver
 from agent.sync.sale_payload import payload_from_sale, sale_payload, void_payload
+from agent.sync.stock_units import taken_units
 
 TRASHED = "wc_order_trashed"
 CLOSED, VOIDED = SaleStatus.CLOSED, SaleStatus.VOIDED
@@ -83,6 +84,7 @@ class OrderPush:
                 f"WooCommerce has no order #{order.order_id}, not even in the trash: "
                 "it was deleted, or the REST key cannot read it",
             )
+        lease.units(*taken_units(wc))  # what it reserves until its sale is CLOSED
         number = str(wc.get("number") or order.order_id)
         if wc.get("status") == "trash":
             return self._removed(lease, number, "trashed")

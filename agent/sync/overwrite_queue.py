@@ -76,16 +76,23 @@ def queue_overwrite(
 
 
 def due_overwrites(
-    scope: int, *, backup_id: int | None = None, limit: int | None = None
+    scope: int,
+    *,
+    backup_id: int | None = None,
+    cause: str | None = None,
+    limit: int | None = None,
 ) -> list[WooOverwrite]:
-    """What is due now, oldest first: the scheduler's (`backup_id` None: live links
-    and every retry) or one import's (its backup's rows)."""
+    """What is due now, oldest first: the scheduler's (live links and every retry),
+    one import's (`backup_id`: its backup's rows) or one cause's (`cause`: the stock
+    feed's links, sent by the feed from the levels it read)."""
     query = WooOverwrite.select().where(
         (WooOverwrite.scope == scope)
         & WooOverwrite.done_at.is_null()
         & (WooOverwrite.next_attempt_at <= time.time())
     )
-    if backup_id is None:
+    if cause is not None:
+        query = query.where(WooOverwrite.cause == cause)
+    elif backup_id is None:
         query = query.where(
             (WooOverwrite.cause == OVERWRITE_LIVE_LINK) | (WooOverwrite.attempts > 0)
         )

@@ -100,6 +100,7 @@ class Pusher:
         wc_url: str,
         lease_seconds: float = 60.0,
         status_map: Mapping[str, str] | None = None,
+        product_fields: frozenset[str] = frozenset({"stock"}),
         batch_size: int = BATCH_SIZE,
         on_push: Callable[[str, float], None] | None = None,
     ) -> None:
@@ -109,6 +110,7 @@ class Pusher:
         self.wc_url = wc_url
         self.lease_seconds = lease_seconds
         self.status_map = status_map
+        self.product_fields = product_fields
         self.batch_size = batch_size
         self.on_push = on_push
         self.owner = worker_id()
@@ -143,7 +145,13 @@ class Pusher:
                 self._push_batch(batch, pusher, report)
             if report.stopped is None:
                 # After every due sale, so it never delays one; it never raises.
-                align_woo(self.pos, self.woo, connection.scope, connection.outlet_id)
+                align_woo(
+                    self.pos,
+                    self.woo,
+                    connection.scope,
+                    connection.outlet_id,
+                    self.product_fields,
+                )
         finally:
             report.sales_created = pusher.sales_created
             write_cursor(RATE_LIMIT_CURSOR, self.pos.rate_limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 
 from agent.clients import pos_client, woo_client
 from agent.settings import ConfigError, Settings
@@ -25,6 +26,7 @@ def build_pusher(settings: Settings) -> Pusher:
         settings.require("TILLSYNC_WC_URL"),
         lease_seconds=float(settings.lease_seconds),
         status_map=settings.status_map,
+        product_fields=settings.product_fields,
         on_push=count_push,
     )
 
@@ -37,8 +39,15 @@ def build_poller(settings: Settings) -> Poller:
     )
 
 
-def build_scheduler(settings: Settings) -> SyncScheduler:
-    """The scheduler with every pass this release runs.
+# A job the scheduler runs on an interval: (pass, seconds, job id).
+Job = tuple[Callable[[], object], float, str]
+
+
+def build_scheduler(
+    settings: Settings, more: Callable[[Pusher], Iterable[Job]] | None = None
+) -> SyncScheduler:
+    """The scheduler with every pass this release runs; `more(pusher)` adds the jobs
+    of the layers above (the stock feed), on the pusher's own clients.
 
     Without POS or WooCommerce credentials the scheduler still runs (hooks are being
     recorded) and says once, clearly, what is missing.
@@ -58,4 +67,6 @@ def build_scheduler(settings: Settings) -> SyncScheduler:
         scheduler.add_interval_job(
             build_poller(settings).run_pass, settings.poll_interval, POLL_JOB
         )
+    for job, seconds, job_id in more(pusher) if more is not None else ():
+        scheduler.add_interval_job(job, seconds, job_id)
     return scheduler

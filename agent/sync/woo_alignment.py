@@ -21,10 +21,11 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
+from typing import Any, Protocol
 
-from agent.ledger.models import WooOverwrite
-from agent.pos import PosClient, PosError, PosUnavailable, RateLimited
+from agent.ledger.models import OVERWRITE_STOCK_LINK, WooOverwrite
+from agent.ledger.stock_levels import reserved_units
+from agent.pos import PosClient, PosError, PosUnavailable, RateLimited, SaleStatus
 from agent.sync.catalogue import Catalogue, KnownProduct
 from agent.sync.mapping import CENT
 from agent.sync.overwrite_queue import (
@@ -36,12 +37,22 @@ from agent.sync.overwrite_queue import (
     store_backup,
     wc_id,
 )
-from agent.sync.products import ProductSource
 from agent.sync.woo_values import read_woo_values
-from agent.woo import WooBatchError, WooClient, WooError, WooUnavailable
+from agent.woo import WooClient, WooError, WooUnavailable
 from agent.woo.batches import BATCH_LIMIT
 
 log = logging.getLogger(__name__)
+
+
+class ValuesSource(Protocol):
+    """Where an overwrite reads the POS values it sends (a catalogue, a snapshot, the
+    levels the stock feed read)."""
+
+    def current(
+        self, pos_product_id: str, outlet_id: str
+    ) -> tuple[KnownProduct, Decimal] | None:
+        """The product and its stock at the outlet; None when deleted or unknown."""
+
 
 MAX_PER_PASS = 100  # bounds the POS requests (one each) and the time one pass spends
 Chunk = list[tuple[WooOverwrite, dict[str, Any]]]
@@ -63,27 +74,38 @@ class OverwriteReport:
 
 
 def new_values(
-    product: KnownProduct, level: Decimal, prices_include_tax: bool, variation: bool
+    product: KnownProduct,
+    level: Decimal,
+    prices_include_tax: bool,
+    variation: bool,
+    fields: frozenset[str],
+    manage_stock: bool = True,
 ) -> dict[str, Any]:
-    """What the WooCommerce product becomes: the POS product's values."""
-    fields: dict[str, Any] = {
-        "manage_stock": True,
-        "stock_quantity": int(level.to_integral_value(rounding=ROUND_DOWN)),
-    }
+    """What the WooCommerce product becomes: the POS product's values, those of `fields`
+    (`TILLSYNC_PRODUCT_FIELDS`: stock, price, name; a variation's name is WooCommerce's)."""
+    values: dict[str, Any] = {}
+    if "stock" in fields:
+        # WooCommerce applies it only to a product that manages stock: the stock master
+        # leaves the others alone; an import or a live order's link turns it on.
+        values["stock_quantity"] = max(
+            0, int(level.to_integral_value(rounding=ROUND_DOWN))
+        )
+        if manage_stock:
+            values["manage_stock"] = True
     price = (
         product.price_including_tax
         if prices_include_tax
         else product.price_excluding_tax
     )
-    if price is not None:
-        fields["regular_price"] = str(price.quantize(CENT))
-    if not variation:
-        fields["name"] = product.name
-    return fields
+    if "price" in fields and price is not None:
+        values["regular_price"] = str(price.quantize(CENT))
+    if "name" in fields and not variation:
+        values["name"] = product.name
+    return values
 
 
 def align_woo(
-    pos: PosClient, woo: WooClient, scope: int, outlet_id: str
+    pos: PosClient, woo: WooClient, scope: int, outlet_id: str, fields: frozenset[str]
 ) -> OverwriteReport:
     """The scheduler's step: send what is due in `scope`; never raises."""
     report = OverwriteReport()
@@ -91,7 +113,7 @@ def align_woo(
     if not due:
         return report  # steady state: no request at all
     try:
-        send_overwrites(woo, Catalogue(pos, scope), outlet_id, due, report)
+        send_overwrites(woo, Catalogue(pos, scope), outlet_id, due, report, fields)
     except Exception:  # a bug here must never stop sales
         report.stopped = "unexpected error"
         log.exception("WooCommerce overwrites failed; they are retried later")
@@ -100,22 +122,29 @@ def align_woo(
 
 def send_overwrites(
     woo: WooClient,
-    source: ProductSource,
+    source: ValuesSource,
     outlet_id: str,
     due: list[WooOverwrite],
     report: OverwriteReport,
+    fields: frozenset[str],
 ) -> None:
-    """Send `due` (see the module docstring); a side that does not answer stops it,
-    and every row not sent then is retried later."""
+    """Send `due` (see the module docstring): the POS values of `fields`, the stock less
+    the units live orders reserve; a side that does not answer stops it, and every row
+    not sent then is retried later."""
     try:
         _save_values(woo, due, report)
+        reserved = reserved_units(due[0].scope, SaleStatus.CLOSED) if due else {}
         groups: dict[int, Chunk] = defaultdict(list)
         for row in due:
-            fields = None if row.done_at else _values(source, outlet_id, row, report)
-            if fields is not None:
+            values = (
+                None
+                if row.done_at
+                else _values(source, outlet_id, row, report, fields, reserved)
+            )
+            if values is not None:
                 # Products go to /products/batch (parent 0), variations to their parent's.
                 parent = int(row.wc_product_id) if row.wc_variation_id else 0
-                groups[parent].append((row, fields))
+                groups[parent].append((row, values))
         for parent, items in groups.items():
             for start in range(0, len(items), BATCH_LIMIT):
                 _send(woo, parent, items[start : start + BATCH_LIMIT], report)
@@ -156,7 +185,12 @@ def _save_values(
 
 
 def _values(
-    source: ProductSource, outlet_id: str, row: WooOverwrite, report: OverwriteReport
+    source: ValuesSource,
+    outlet_id: str,
+    row: WooOverwrite,
+    report: OverwriteReport,
+    fields: frozenset[str],
+    reserved: dict[str, int],
 ) -> dict[str, Any] | None:
     if row.backup_id is None:
         return None  # its values could not be saved: never written unsaved
@@ -171,22 +205,18 @@ def _values(
         _give_up(row, "the POS product is deleted or unknown", report)
         return None
     product, level = current
+    level -= reserved.get(str(row.pos_product_id), 0)
     variation = bool(row.wc_variation_id)
-    return new_values(product, level, bool(row.prices_include_tax), variation) | {
-        "id": wc_id(row)
-    }
+    manage = row.cause != OVERWRITE_STOCK_LINK
+    taxed = bool(row.prices_include_tax)
+    values = new_values(product, level, taxed, variation, fields, manage)
+    return values | {"id": wc_id(row)}
 
 
 def _send(woo: WooClient, parent: int, chunk: Chunk, report: OverwriteReport) -> None:
     items = [fields for _, fields in chunk]
-    refused: dict[int, str] = {}
     try:
-        if parent:
-            woo.batch_variations(parent, update=items)
-        else:
-            woo.batch_products(update=items)
-    except WooBatchError as error:
-        refused = error.refused_ids()
+        refused = woo.update_refusing(parent, items)
     except WooUnavailable:
         raise
     except WooError as error:

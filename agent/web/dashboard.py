@@ -17,14 +17,17 @@ from flask import Blueprint, Flask, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
+from agent.ledger.epochs import current_connection
 from agent.ledger.reasons import explain
 from agent.ledger.report import iso, status_document
+from agent.ledger.stock_levels import followed_products
 from agent.web.backlog import AGE_BANDS, read_backlog
 from agent.web.import_progress import read_import_progress
 from agent.web.loopback import is_loopback
 
 blueprint = Blueprint("dashboard", __name__)
 REFRESH_SECONDS = 5
+STOCK_ROWS = 100  # the most recently moved products; `tillsync stock` lists them all
 STATE_MEANINGS = {
     "waiting": "not paid yet, or placed before the connection",
     "pending": "queued for the POS",
@@ -87,9 +90,19 @@ def dashboard_view(now: float | None = None) -> dict[str, Any]:
         "rate_used_percent": None if used_share is None else round(used_share * 100),
         "state_meanings": STATE_MEANINGS,
         "import": read_import_progress(),
+        "stock_products": stock_products(),
         "generated_at": iso(now),
         "refresh_seconds": REFRESH_SECONDS,
     }
+
+
+def stock_products() -> list[dict[str, Any]]:
+    """The stock table: the products the feed follows, most recently moved first."""
+    connection = current_connection()
+    if connection is None:
+        return []
+    found = followed_products(connection.scope, connection.outlet_id, STOCK_ROWS)
+    return [row | {"written_at": iso(row["written_at"])} for row in found]
 
 
 @blueprint.get("/")

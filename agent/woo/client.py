@@ -16,7 +16,7 @@ import requests
 
 from agent.woo.batches import run_batch
 from agent.woo.dates import format_gmt
-from agent.woo.errors import BatchResult, WooBadResponse
+from agent.woo.errors import BatchResult, WooBadResponse, WooBatchError
 from agent.woo.retry import RetryPolicy
 from agent.woo.transport import (
     PAGE_SIZE,
@@ -274,3 +274,17 @@ class WooClient:
         (product_id,) = _positive_ids([product_id], "batch_variations")
         path = f"products/{product_id}/variations/batch"
         return run_batch(self._http.post_json, path, create, update, delete)
+
+    def update_refusing(
+        self, parent: int, update: Sequence[dict[str, Any]]
+    ) -> dict[int, str]:
+        """Update products (`parent` 0) or one product's variations; WooCommerce id → why
+        for each item WooCommerce refused (the others are applied)."""
+        try:
+            if parent:
+                self.batch_variations(parent, update=update)
+            else:
+                self.batch_products(update=update)
+        except WooBatchError as error:
+            return error.refused_ids()
+        return {}

@@ -5,8 +5,8 @@
 
 Where each rule lives: the rate-limit window (how it is counted) in ratelimit.py; the
 order of checks for every request in server.py; products and inventory in catalog.py;
-sales, statuses and stock in sales.py; faults in faults.py; OAuth in oauth.py; the
-`/_emulator/` admin endpoints in admin.py.
+sales, statuses and stock in sales.py; stock takes and transfers in stock_moves.py;
+faults in faults.py; OAuth in oauth.py; the `/_emulator/` admin endpoints in admin.py.
 """
 
 from agent.emulators.pos.emulator import PosEmulator

@@ -2,7 +2,10 @@
 
 They mirror `PosEmulator`'s in-process methods, for tests and demos that run the emulator
 as a separate process. They need no token, never count against the rate limit and are
-never faulted.
+never faulted. Every stock change they make (in-store sales, stock takes, transfers)
+takes a new inventory version, so the inventory feed (`GET /api/2.0/inventory?after=`)
+returns exactly the rows it changed. Bad input is 400 (a stock take or transfer of an
+unknown product: 404) and changes nothing.
 
     GET    /_emulator/state                  the whole store
     GET    /_emulator/requests               the request log
@@ -12,6 +15,13 @@ never faulted.
                                               level}]} or {"count": n} -> {"ids": [...]}
     DELETE /_emulator/products/{product_id}  delete a product (as the back office would)
     POST   /_emulator/in_store_sales         {product_id, quantity, register_id?}: a till sale
+                                              (CLOSED, cash) -> {"register_sale": ...}
+    POST   /_emulator/stock_takes            {product_id, outlet_id?, level}: set the counted
+                                              level at an outlet (default: the first one)
+                                              -> {"inventory": row}
+    POST   /_emulator/transfers              {product_id, from_outlet_id, to_outlet_id,
+                                              quantity}: move units from one outlet to another
+                                              -> {"inventory": [from row, to row]}
     GET    /_emulator/faults                 current fault settings
     PUT    /_emulator/faults                 {fault_5xx, fault_drop, fault_slow,
                                               slow_seconds, sale_delay, seed} (any subset)
@@ -28,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from agent.emulators.pos.replies import Call, Reply, fail, plain
 from agent.emulators.pos.routes import Route
 from agent.emulators.pos.state import PosState
+from agent.emulators.pos.stock_moves import UnknownProduct
 
 if TYPE_CHECKING:
     from agent.emulators.pos.emulator import PosEmulator
@@ -49,6 +60,8 @@ def admin_routes(emulator: PosEmulator) -> list[Route]:
         ("POST", "/_emulator/products", _seed_products),
         ("DELETE", "/_emulator/products/{product_id}", _delete_product),
         ("POST", "/_emulator/in_store_sales", _in_store_sale),
+        ("POST", "/_emulator/stock_takes", _stock_take),
+        ("POST", "/_emulator/transfers", _transfer),
         ("GET", "/_emulator/faults", _faults),
         ("PUT", "/_emulator/faults", _set_faults),
         ("POST", "/_emulator/retired", _retire),
@@ -122,6 +135,45 @@ def _in_store_sale(emulator: PosEmulator, call: Call) -> Reply:
         str(body.get("product_id")), quantity, body.get("register_id")
     )
     return Reply(201, {"register_sale": sale})
+
+
+def _stock_take(emulator: PosEmulator, call: Call) -> Reply:
+    body = _fields(call, required={"product_id", "level"}, optional={"outlet_id"})
+    try:
+        row = emulator.record_stock_take(
+            body["product_id"], body["level"], body.get("outlet_id")
+        )
+    except UnknownProduct as exc:
+        raise fail(404, "Not Found", str(exc.args[0])) from None
+    return Reply(200, {"inventory": row})
+
+
+def _transfer(emulator: PosEmulator, call: Call) -> Reply:
+    names = {"product_id", "from_outlet_id", "to_outlet_id", "quantity"}
+    body = _fields(call, required=names, optional=set())
+    try:
+        rows = emulator.record_transfer(
+            body["product_id"],
+            body["from_outlet_id"],
+            body["to_outlet_id"],
+            body["quantity"],
+        )
+    except UnknownProduct as exc:
+        raise fail(404, "Not Found", str(exc.args[0])) from None
+    return Reply(200, {"inventory": rows})
+
+
+def _fields(call: Call, *, required: set[str], optional: set[str]) -> dict[str, Any]:
+    """The JSON object body, refused (400) with a missing or an unknown field."""
+    body = call.json_object()
+    missing, unknown = required - set(body), set(body) - required - optional
+    if missing or unknown:
+        raise fail(
+            400,
+            "Bad Request",
+            f"missing fields: {sorted(missing)}; unknown fields: {sorted(unknown)}",
+        )
+    return body
 
 
 def _faults(emulator: PosEmulator, call: Call) -> Reply:

@@ -12,7 +12,7 @@ import time
 from decimal import Decimal
 from typing import Any, Self
 
-from agent.emulators.pos import admin
+from agent.emulators.pos import admin, stock_moves
 from agent.emulators.pos.faults import FaultInjector
 from agent.emulators.pos.oauth import OAuthIssuer
 from agent.emulators.pos.ratelimit import FixedWindowBudget
@@ -369,6 +369,36 @@ class PosEmulator:
                 return plain_record(save_sale(state, body))
             except ApiError as exc:
                 raise ValueError(f"in-store sale refused: {exc.reply.body}") from exc
+
+    def record_stock_take(
+        self,
+        product_id: str,
+        level: Decimal | int,
+        outlet_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Set a product's counted level at an outlet (the first by default), as a
+        completed stock take does; the inventory row. Unknown product: KeyError;
+        deleted product, unknown outlet or a negative level: ValueError."""
+        with self.state.lock:
+            row = stock_moves.stock_take(
+                self.state, product_id, level, outlet_id or self.outlet_id
+            )
+            return plain_record(row)
+
+    def record_transfer(
+        self,
+        product_id: str,
+        from_outlet_id: str,
+        to_outlet_id: str,
+        quantity: Decimal | int,
+    ) -> list[dict[str, Any]]:
+        """Move `quantity` units of a product between two outlets; the two inventory
+        rows (from, to). Unknown product: KeyError; anything else wrong: ValueError."""
+        with self.state.lock:
+            rows = stock_moves.transfer(
+                self.state, product_id, from_outlet_id, to_outlet_id, quantity
+            )
+            return plain_records(rows)
 
     def set_faults(self, **settings: Any) -> dict[str, float]:
         """Change fault rates (`fault_5xx`, `fault_drop`, `fault_slow`, `slow_seconds`,

@@ -11,11 +11,17 @@
     GET    /_emulator/orders/{id}             the order with its notes
     PUT    /_emulator/orders/{id}             edit; "touch_modified": false keeps
                                                date_modified (classic storage quirk)
-    POST   /_emulator/orders/{id}/refunds     {"amount": "5.00", "reason": "..."}
+    POST   /_emulator/orders/{id}/refunds     {"amount": "5.00", "reason": "...",
+                                               "line_items": [{"id": <line id>,
+                                               "quantity": 1, "refund_total"?,
+                                               "refund_tax"?}], "restock": true}
+                                               (refund_specs.py: amount defaults to
+                                               the lines' worth; restock to true)
     POST   /_emulator/orders/{id}/notes       {"note": "...", "customer_note": false}
     POST   /_emulator/orders/{id}/trash | /untrash
     DELETE /_emulator/orders/{id}
     POST   /_emulator/products                REST product fields (+ "parent_id")
+    GET    /_emulator/products/{id}           one product or variation (REST JSON)
     DELETE /_emulator/products/{id}
 
 Order changes answer `{"order": ..., "hooks": [deliveries]}`: hooks are sent BEFORE the
@@ -28,9 +34,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from agent.emulators.woo.order_changes import OrderChanges
-from agent.emulators.woo.order_specs import amount, parse_order_spec
+from agent.emulators.woo.order_specs import parse_order_spec
 from agent.emulators.woo.orders import Order, note_json, order_json
 from agent.emulators.woo.params import rest_boolean
+from agent.emulators.woo.refund_specs import parse_admin_refund
 from agent.emulators.woo.rest_errors import AdminError, RestError
 from agent.emulators.woo.routing import Reply, find_route, route
 from agent.emulators.woo.store import Store
@@ -75,13 +82,18 @@ def update_order(
 def refund_order(
     store: Store, order_id: int, data: Any, changes: OrderChanges
 ) -> dict[str, Any]:
-    """Refund part or all of an order."""
+    """Refund part or all of an order, and the units of lines it names (restocked
+    unless `restock` is false)."""
     order = _order(store, order_id)
-    data = _object(data)
-    reason = data.get("reason", "")
-    if not isinstance(reason, str):
-        raise AdminError("reason", "expected a string")
-    store.orders.refund(order, amount(data.get("amount"), "amount"), reason, changes)
+    spec = parse_admin_refund(data, order)
+    store.orders.refund(
+        order,
+        spec.amount,
+        spec.reason,
+        changes,
+        lines=spec.lines,
+        restock=spec.restock,
+    )
     return order_json(order, store)
 
 
@@ -249,10 +261,15 @@ def _new_product(
     return Reply(201, emu.create_product(data))
 
 
-def _drop_product(
+def _one_product(
     emu: WooEmulator, method: str, ids: dict[str, int], data: Any
 ) -> Reply:
-    return Reply(200, emu.delete_product(ids["id"]))
+    if method == "DELETE":
+        return Reply(200, emu.delete_product(ids["id"]))
+    found = emu.product(ids["id"])
+    if found is None:
+        raise AdminError("product_id", f"no product {ids['id']}", "not_found", 404)
+    return Reply(200, found)
 
 
 ROUTES = [
@@ -268,5 +285,5 @@ ROUTES = [
     route("POST", "/orders/{id}/trash", _trash),
     route("POST", "/orders/{id}/untrash", _untrash),
     route("POST", "/products", _new_product),
-    route("DELETE", "/products/{id}", _drop_product),
+    route("GET DELETE", "/products/{id}", _one_product),
 ]

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from agent.emulators.woo import admin, rest_orders, rest_products
+from agent.emulators.woo import admin, rest_orders, rest_products, rest_refunds
 from agent.emulators.woo.faults import ERROR_PAGE
 from agent.emulators.woo.order_changes import OrderChanges
 from agent.emulators.woo.rest_errors import RestError, no_route
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from agent.emulators.woo.server import WooEmulator
 
 API_PREFIX = "/wp-json/wc/v3"
-REST_ROUTES = rest_orders.ROUTES + rest_products.ROUTES
+REST_ROUTES = rest_orders.ROUTES + rest_refunds.ROUTES + rest_products.ROUTES
 _NOT_FOUND_PAGE = b"<html><body><h1>Not Found</h1></body></html>"
 
 

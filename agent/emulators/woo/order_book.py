@@ -3,19 +3,27 @@
 - Every change moves `date_modified` — except adding a note (WooCommerce does not), and
   an admin edit made with `touch_modified: false` (classic storage sometimes does not).
 - A status change adds a system note ("Order status changed from X to Y."), sets
-  `date_paid` on the first paid status, reduces managed stock once when paid and puts it
-  back when cancelled.
-- A refund is a post of its own (its id comes from the shared sequence); refunding the
-  whole total turns the order to "refunded".
+  `date_paid` on the first paid status, takes managed stock once when the order becomes
+  on-hold, processing or completed and gives it back when it becomes cancelled or
+  pending (order_stock.py), each with its note before the status note.
+- An admin edit changes lines in place: a line for a product the order already has
+  keeps its id and meta; while the order holds stock, stock follows the new quantities
+  (a removed line gives back what it took). No "Adjusted stock" note is written, so an
+  edit forwards the same hook as before.
+- A refund is a post of its own (its id comes from the shared sequence) with a negative
+  copy of each line it refunds; asked to restock, it puts the refunded units back
+  (order_stock.py). Refunding the whole total turns the order to "refunded".
 - Every change is recorded in the request's `OrderChanges`, for hook forwarding.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from agent.emulators.woo import order_stock
 from agent.emulators.woo.order_changes import OrderChanges
 from agent.emulators.woo.order_specs import (
     PAYMENT_TITLES,
@@ -33,8 +41,10 @@ from agent.emulators.woo.orders import (
     Note,
     Order,
     Refund,
+    RefundLine,
     cents,
 )
+from agent.emulators.woo.refund_specs import LineRefund
 from agent.emulators.woo.rest_errors import AdminError
 
 if TYPE_CHECKING:
@@ -152,7 +162,7 @@ class OrderBook:
             raise AdminError("status", "the order is in the trash: restore it first")
         new_lines = self._edited_lines(order, spec)
         if new_lines is not None:
-            order.line_items, order.coupon_lines = new_lines
+            self._replace_lines(order, *new_lines)
         self._edit_details(order, spec)
         now = self._store.now()
         if spec.status is not None:
@@ -177,6 +187,32 @@ class OrderBook:
         kept = [CouponSpec(c.code, c.discount) for c in order.coupon_lines]
         coupons = spec.coupon_lines if spec.coupon_lines is not None else kept
         return self._lines(spec.line_items, coupons)
+
+    def _replace_lines(
+        self, order: Order, items: list[LineItem], coupons: list[CouponLine]
+    ) -> None:
+        """Put the edit's lines in place, keeping the identity and stock of kept ones."""
+        left = list(order.line_items)
+        for item in items:
+            kept = next(
+                (
+                    old
+                    for old in left
+                    if item.product_id
+                    and (old.product_id, old.variation_id)
+                    == (item.product_id, item.variation_id)
+                ),
+                None,
+            )
+            if kept is not None:
+                left.remove(kept)
+                item.id, item.meta = kept.id, kept.meta
+        for removed in left:
+            order_stock.adjust_line(self._store, order, removed, 0)
+        order.line_items, order.coupon_lines = items, coupons
+        if order.status in order_stock.HOLDING_STATUSES:
+            for item in items:
+                order_stock.adjust_line(self._store, order, item)
 
     def _edit_details(self, order: Order, spec: OrderSpec) -> None:
         """Charges, meta, note, currency and payment method: those the edit gives."""
@@ -215,33 +251,22 @@ class OrderBook:
             order.date_paid = at
         if status == "completed" and order.date_completed is None:
             order.date_completed = at
-        if status in PAID_STATUSES and not order.stock_reduced:
-            self._move_stock(order, -1, "Stock levels reduced:", changes, at)
-            order.stock_reduced = True
-        elif status == "cancelled" and order.stock_reduced:
-            self._move_stock(order, +1, "Stock levels increased:", changes, at)
-            order.stock_reduced = False
+        stock_note = self._stock_follows(order, status)
+        if stock_note is not None:
+            self.add_note(order, stock_note, changes, at=at)
         text = f"Order status changed from {STATUS_LABELS[old]} to {STATUS_LABELS[status]}."
         self.add_note(order, text, changes, at=at)
         changes.record(order.id, "order.status_changed")
 
-    def _move_stock(
-        self, order: Order, sign: int, title: str, changes: OrderChanges, at: datetime
-    ) -> None:
-        catalog = self._store.catalog
-        moved = []
-        for line in order.line_items:
-            product = catalog.get(line.variation_id or line.product_id)
-            if product is None:
-                continue
-            change = catalog.adjust_stock(product, sign * line.quantity)
-            if change is not None:
-                label = (
-                    f"{product.name} ({product.sku})" if product.sku else product.name
-                )
-                moved.append(f"{label} {change[0]}&rarr;{change[1]}")
-        if moved:
-            self.add_note(order, f"{title} {', '.join(moved)}", changes, at=at)
+    def _stock_follows(self, order: Order, status: str) -> str | None:
+        """wc_maybe_reduce/increase_stock_levels on entering `status`; their note."""
+        if status in order_stock.HOLDING_STATUSES and not order.stock_reduced:
+            order.stock_reduced = True  # marked even when nothing is managed
+            return order_stock.reduce_levels(self._store, order)
+        if status in order_stock.RESTORING_STATUSES and order.stock_reduced:
+            order.stock_reduced = False
+            return order_stock.increase_levels(self._store, order)
+        return None
 
     def add_note(
         self,
@@ -263,24 +288,65 @@ class OrderBook:
         return note
 
     def refund(
-        self, order: Order, amount: Decimal, reason: str, changes: OrderChanges
+        self,
+        order: Order,
+        amount: Decimal,
+        reason: str,
+        changes: OrderChanges,
+        *,
+        lines: Sequence[LineRefund] = (),
+        restock: bool = False,
+        refunded_payment: bool = False,
     ) -> Refund:
-        """Refund part or all of the order; all of it turns the order to refunded."""
+        """Refund part or all of the order (wc_create_refund); all of it turns the
+        order to refunded. `lines` name order line ids; other ids are ignored."""
         left = order.total - order.refunded
         if order.status == "trash":
             raise AdminError("amount", "the order is in the trash")
-        if amount <= 0 or amount > left:
+        if amount < 0 or amount > left:
             raise AdminError("amount", f"refund between 0.01 and {left} (what is left)")
         store = self._store
         now = store.now()
-        refund = Refund(store.next_post_id(), reason, cents(amount), now)
+        wanted = {line.item_id: line for line in lines}  # the last one per id counts
+        refund = Refund(
+            store.next_post_id(),
+            reason,
+            cents(amount),
+            now,
+            lines=[
+                self._refund_line(li, wanted[li.id])
+                for li in order.line_items
+                if li.id in wanted and _refunds_something(wanted[li.id])
+            ],
+            refunded_payment=refunded_payment,
+        )
         order.refunds.insert(0, refund)  # newest first, as get_refunds() lists them
         changes.record(order.id, "order.refunded")
+        if restock:
+            quantities = {item_id: line.quantity for item_id, line in wanted.items()}
+            for note in order_stock.restock_refunded(store, order, quantities):
+                self.add_note(order, note, changes, at=now)
         if order.refunded == order.total:
             self._transition(order, "refunded", changes, now)
         order.date_modified = now
         changes.record(order.id, "order.updated")
         return refund
+
+    def _refund_line(self, line: LineItem, refunded: LineRefund) -> RefundLine:
+        """The refund's negative copy of `line`."""
+        store = self._store
+        return RefundLine(
+            id=store.next_item_id(),
+            refunded_item_id=line.id,
+            meta_id=store.next_meta_id(),
+            product_id=line.product_id,
+            variation_id=line.variation_id,
+            name=line.name,
+            quantity=-refunded.quantity,
+            total=Decimal(0) - cents(refunded.total),
+            tax=Decimal(0) - cents(refunded.tax),
+            tax_rate=line.tax_rate,
+        )
 
     def trash(self, order: Order, changes: OrderChanges) -> None:
         """Move to the trash: hidden from status=any, still readable by id."""
@@ -310,3 +376,8 @@ class OrderBook:
             {"id": self._store.next_item_id(), "key": e["key"], "value": e.get("value")}
             for e in entries
         ]
+
+
+def _refunds_something(line: LineRefund) -> bool:
+    """WooCommerce skips a refund line with no units, no money and no tax."""
+    return bool(line.quantity or line.total or line.tax)

@@ -4,7 +4,9 @@
 Money is kept as Decimal and shown as strings ("12.50"); the one exception is a line's
 `price`, a float (total ÷ quantity after discounts, unrounded, like PHP computes it).
 A line's `sku` is looked up at answer time: the product's CURRENT sku, null once the
-product (or variation) is deleted. Refund totals are negative strings.
+product (or variation) is deleted. Refund totals are negative strings. A line's
+`meta_data` lists every meta entry, `_`-prefixed ones included (`_reduced_stock`,
+`_restock_refunded_items`), with string values as WordPress reads them back.
 """
 
 from __future__ import annotations
@@ -57,8 +59,17 @@ def money(amount: Decimal) -> str:
 
 
 @dataclass
+class ItemMeta:
+    """One order item meta entry (wp_woocommerce_order_itemmeta): values are strings."""
+
+    id: int
+    key: str
+    value: str
+
+
+@dataclass
 class LineItem:
-    """A product line: the product ids, what was charged, and its tax rate."""
+    """A product line: the product ids, what was charged, its tax rate and its meta."""
 
     id: int
     product_id: int
@@ -68,6 +79,11 @@ class LineItem:
     subtotal: Decimal  # before discounts
     total: Decimal  # after discounts
     tax_rate: Decimal
+    meta: list[ItemMeta] = field(default_factory=list)
+
+    def get_meta(self, key: str) -> str | None:
+        """The first value stored under `key`, like `get_meta($key, true)`."""
+        return next((m.value for m in self.meta if m.key == key), None)
 
     @property
     def subtotal_tax(self) -> Decimal:
@@ -107,13 +123,32 @@ class CouponLine:
 
 
 @dataclass
+class RefundLine:
+    """A refund's copy of an order line: negative quantity and money, and the line's id."""
+
+    id: int
+    refunded_item_id: int
+    meta_id: int  # of its `_refunded_item_id` meta
+    product_id: int
+    variation_id: int
+    name: str
+    quantity: int  # minus the units refunded (0 when only money was refunded)
+    total: Decimal  # negative
+    tax: Decimal  # negative
+    tax_rate: Decimal
+
+
+@dataclass
 class Refund:
-    """A refund: its own post id, an amount (positive here, negative in JSON)."""
+    """A refund: its own post id, an amount (positive here, negative in the order's
+    `refunds`), and the lines it refunded."""
 
     id: int
     reason: str
     amount: Decimal
     date_created: datetime
+    lines: list[RefundLine] = field(default_factory=list)
+    refunded_payment: bool = False
 
 
 @dataclass
@@ -149,7 +184,7 @@ class Order:
     meta_data: list[dict[str, Any]] = field(default_factory=list)
     customer_note: str = ""
     status_before_trash: str | None = None
-    stock_reduced: bool = False
+    stock_reduced: bool = False  # the `_order_stock_reduced` mark (internal meta)
 
     @property
     def cart_tax(self) -> Decimal:
@@ -198,7 +233,8 @@ class Order:
         return sum((r.amount for r in self.refunds), Decimal(0))
 
 
-def _taxes(amount_tax: Decimal, subtotal_tax: Decimal | None = None) -> list[Any]:
+def taxes_json(amount_tax: Decimal, subtotal_tax: Decimal | None = None) -> list[Any]:
+    """A line's `taxes`: the one rate's entry, or none when there is no tax."""
     if not amount_tax and not subtotal_tax:
         return []
     entry = {"id": TAX_RATE_ID, "total": money(amount_tax)}
@@ -271,11 +307,22 @@ def _line_json(li: LineItem, catalog: Catalog) -> dict[str, Any]:
         "subtotal_tax": money(li.subtotal_tax),
         "total": money(li.total),
         "total_tax": money(li.total_tax),
-        "taxes": _taxes(li.total_tax, li.subtotal_tax),
-        "meta_data": [],
+        "taxes": taxes_json(li.total_tax, li.subtotal_tax),
+        "meta_data": [meta_json(m) for m in li.meta],
         "sku": product.sku if product is not None else None,
         # PHP: (float) total / quantity, neither rounded nor a string.
         "price": float(li.total) / li.quantity,
+    }
+
+
+def meta_json(meta: ItemMeta) -> dict[str, Any]:
+    """An item meta entry as REST shows it (display_* default to key and value)."""
+    return {
+        "id": meta.id,
+        "key": meta.key,
+        "value": meta.value,
+        "display_key": meta.key,
+        "display_value": meta.value,
     }
 
 
@@ -305,7 +352,7 @@ def _shipping_json(s: ChargeLine) -> dict[str, Any]:
         "instance_id": "",
         "total": money(s.total),
         "total_tax": money(s.tax),
-        "taxes": _taxes(s.tax),
+        "taxes": taxes_json(s.tax),
         "meta_data": [],
     }
 
@@ -318,7 +365,7 @@ def _fee_json(fee: ChargeLine) -> dict[str, Any]:
         "tax_status": "taxable" if fee.tax_rate else "none",
         "total": money(fee.total),
         "total_tax": money(fee.tax),
-        "taxes": _taxes(fee.tax),
+        "taxes": taxes_json(fee.tax),
         "meta_data": [],
     }
 

@@ -5,7 +5,9 @@
 - A variation is readable at /products/{id} but writable only through
   /products/{parent}/variations/{id}.
 - Batches take at most 100 items (create + update + delete) — else 413 — and answer
-  200 with per-item errors inside.
+  200 with per-item errors inside; an item's id may be a number or a digit string.
+- Listings take `include=1,2,3` and `_fields=id,stock_quantity,manage_stock`, for
+  products and for a product's variations alike.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.emulators.woo.catalog import Product
-from agent.emulators.woo.params import Args, fields_arg, filter_fields, paginate
+from agent.emulators.woo.params import (
+    Args,
+    fields_arg,
+    filter_fields,
+    paginate,
+    rest_integer,
+)
 from agent.emulators.woo.rest_errors import RestError
 from agent.emulators.woo.routing import Reply, Request, Route, route
 
@@ -92,8 +100,14 @@ def get_product(req: Request) -> Reply:
     return Reply(200, filter_fields(req.store.catalog.to_json(product), fields))
 
 
+def _by_id(req: Request, product_id: Any) -> Product | None:
+    """The product or variation an id names ("12" too, as PHP's (int) reads it)."""
+    number = rest_integer(product_id)
+    return req.store.catalog.get(number) if number is not None else None
+
+
 def _writable_product(req: Request, product_id: Any, status: int) -> Product:
-    product = req.store.catalog.get(product_id) if isinstance(product_id, int) else None
+    product = _by_id(req, product_id)
     if product is None:
         raise _invalid(status)
     if product.type == "variation":
@@ -128,9 +142,7 @@ def _parent(req: Request) -> Product:
 def _variation(
     req: Request, parent: Product, variation_id: Any, status: int
 ) -> Product:
-    variation = (
-        req.store.catalog.get(variation_id) if isinstance(variation_id, int) else None
-    )
+    variation = _by_id(req, variation_id)
     if variation is None or variation.parent_id != parent.id:
         raise _invalid(status, variation=True)
     return variation

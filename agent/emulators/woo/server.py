@@ -3,9 +3,9 @@
     with WooEmulator("ck_test", "cs_test", products=20, orders=50, seed=1) as emu:
         client = WooClient(emu.base_url, "ck_test", "cs_test")
 
-REST v3 at /wp-json/wc/v3/ (rest_orders.py, rest_products.py) behind WooCommerce's
-authentication (rest_auth.py), faults (faults.py) and a request log, all served by
-http_serving.py; admin endpoints at /_emulator/ (admin.py). With a hook URL and secret,
+REST v3 at /wp-json/wc/v3/ (rest_orders.py, rest_refunds.py, rest_products.py) behind
+WooCommerce's authentication (rest_auth.py), faults (faults.py) and a request log, all
+served by http_serving.py; admin endpoints at /_emulator/ (admin.py). With a hook URL and secret,
 every order change is forwarded to the sidecar like the tillsync-bridge plugin does:
 admin changes before answering, REST changes (a note added, a status set) right after
 the answer is sent, as the plugin does on `shutdown` after fastcgi_finish_request().
@@ -34,6 +34,7 @@ from agent.emulators.woo.orders import note_json, order_json
 from agent.emulators.woo.request_log import RequestLog
 from agent.emulators.woo.rest_auth import Authenticator
 from agent.emulators.woo.rest_errors import AdminError
+from agent.emulators.woo.rest_refunds import refund_json
 from agent.emulators.woo.seed import seed_orders, seed_products
 from agent.emulators.woo.store import Store, system_clock
 
@@ -221,10 +222,23 @@ class WooEmulator:
         return self.apply(lambda s, ch: admin.update_order(s, order_id, spec, ch))[0]
 
     def refund_order(
-        self, order_id: int, amount: str, reason: str = ""
+        self,
+        order_id: int,
+        amount: str | None = None,
+        reason: str = "",
+        *,
+        line_items: list[dict[str, Any]] | None = None,
+        restock: bool = True,
     ) -> dict[str, Any]:
-        """Refund `amount` of an order."""
-        data = {"amount": amount, "reason": reason}
+        """Refund `amount` of an order, and/or the units of `line_items`
+        (`[{"id": <line id>, "quantity": n, "refund_total"?, "refund_tax"?}]`), which
+        go back in stock unless `restock` is False. Without `amount` the lines' worth
+        is refunded (their share of the line total and tax, as WP admin proposes)."""
+        data: dict[str, Any] = {"reason": reason, "restock": restock}
+        if amount is not None:
+            data["amount"] = amount
+        if line_items is not None:
+            data["line_items"] = line_items
         return self.apply(lambda s, ch: admin.refund_order(s, order_id, data, ch))[0]
 
     def add_note(
@@ -291,6 +305,13 @@ class WooEmulator:
             found = self.store.orders.get(order_id)
             notes = found.notes if found is not None else []
             return [note_json(n, self.store) for n in notes]
+
+    def refunds(self, order_id: int) -> list[dict[str, Any]]:
+        """An order's refunds as GET /orders/{id}/refunds lists them (newest first)."""
+        with self.store.lock:
+            found = self.store.orders.get(order_id)
+            refunds = found.refunds if found is not None else []
+            return [refund_json(r, self.store) for r in refunds]
 
     def products(self) -> list[dict[str, Any]]:
         """Every product and variation as REST JSON, by id."""

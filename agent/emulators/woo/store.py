@@ -1,8 +1,8 @@
 """The emulated store's shared state: clock, id sequences, catalogue and orders.
 
 Like WordPress with classic storage, products, variations, orders and refunds draw their
-ids from ONE sequence (wp_posts), so order ids are not contiguous; order items and notes
-(comments) have their own. Dates are naive UTC with whole seconds, as MySQL keeps them.
+ids from ONE sequence (wp_posts), so order ids are not contiguous; order items, their
+meta and notes (comments) have their own. Dates are naive UTC with whole seconds, as MySQL keeps them.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Store:
         self.manages_stock = manages_stock
         self._post_ids = itertools.count(10)
         self._item_ids = itertools.count(1)
+        self._meta_ids = itertools.count(1)
         self._comment_ids = itertools.count(1)
         self.catalog = Catalog(self)
         self.orders = OrderBook(self)
@@ -58,6 +59,10 @@ class Store:
     def next_item_id(self) -> int:
         """Next order item id (lines, shipping, fees, coupons)."""
         return next(self._item_ids)
+
+    def next_meta_id(self) -> int:
+        """Next order item meta id (wp_woocommerce_order_itemmeta)."""
+        return next(self._meta_ids)
 
     def next_comment_id(self) -> int:
         """Next comment id (order notes)."""

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from agent.ledger.pos_tokens import LedgerTokenStore
-from agent.ledger.secrets import SecretStore
-from agent.pos import BearerToken, OAuthRefresh, PosAuth, PosClient, base_url_for
+from agent.ledger.secrets import ledger_secrets
+from agent.pos import (
+    AuthorizationCode,
+    BearerToken,
+    OAuthRefresh,
+    PosAuth,
+    PosClient,
+    base_url_for,
+)
 from agent.pos.governor import RateGovernor
 from agent.pos.transport import RequestObserver as PosObserver
-from agent.secret_key import SecretKeyFile, secret_key_path
-from agent.settings import ConfigError, Settings
+from agent.settings import (
+    POS_CREDENTIALS,
+    POS_STORE,
+    ConfigError,
+    Settings,
+    missing_for_pos,
+    missing_for_woo,
+    require_all,
+)
 from agent.woo import WooClient
 from agent.woo.transport import RequestObserver as WooObserver
 
@@ -19,24 +33,19 @@ def pos_identity(settings: Settings) -> str:
         return settings.pos_domain_prefix.strip().lower()
     if settings.pos_base_url:
         return settings.pos_base_url.strip().rstrip("/").lower()
-    raise ConfigError(
-        "TILLSYNC_POS_DOMAIN_PREFIX is not set: give the store prefix "
-        "(or TILLSYNC_POS_BASE_URL for an emulator or proxy)"
-    )
+    raise ConfigError(POS_STORE.problem)
 
 
-def ledger_secrets(settings: Settings) -> SecretStore:
-    """The secrets kept in the ledger, sealed with the key in `<data dir>/secret-key`."""
-    return SecretStore(SecretKeyFile(secret_key_path(settings)))
-
-
-def pos_auth(settings: Settings) -> PosAuth:
-    """Bearer token, or OAuth2 refresh mode with the rotating token in the ledger.
+def pos_auth(
+    settings: Settings, authorization_code: AuthorizationCode | None = None
+) -> PosAuth:
+    """Bearer token, or OAuth2 refresh mode with the rotating token in the ledger
+    (started from `authorization_code` when a merchant just authorized the app).
 
     In OAuth mode every process refreshes under one ledger lock and shares the access
     token it got (agent/ledger/pos_tokens.py).
     """
-    if settings.pos_token:
+    if settings.pos_token and authorization_code is None:
         return BearerToken(settings.pos_token)
     if settings.pos_client_id or settings.pos_client_secret:
         return OAuthRefresh(
@@ -44,26 +53,31 @@ def pos_auth(settings: Settings) -> PosAuth:
             settings.require("TILLSYNC_POS_CLIENT_SECRET"),
             LedgerTokenStore(ledger_secrets(settings)),
             refresh_token=settings.pos_refresh_token,
+            authorization_code=authorization_code,
         )
-    raise ConfigError(
-        "TILLSYNC_POS_TOKEN is not set: give a personal token, or "
-        "TILLSYNC_POS_CLIENT_ID, TILLSYNC_POS_CLIENT_SECRET and "
-        "TILLSYNC_POS_REFRESH_TOKEN for OAuth2"
-    )
+    raise ConfigError(POS_CREDENTIALS.problem)
 
 
 def pos_client(
-    settings: Settings, registers: int = 1, observer: PosObserver | None = None
+    settings: Settings,
+    registers: int = 1,
+    observer: PosObserver | None = None,
+    authorization_code: AuthorizationCode | None = None,
 ) -> PosClient:
-    """The X-Series client for the configured store (`observer`: see PosClient)."""
-    # pos_identity fails first, naming the missing variable.
+    """The X-Series client for the configured store (`observer`: see PosClient);
+    ConfigError naming every POS setting still missing."""
+    if authorization_code is None:
+        require_all(missing_for_pos(settings))
     base = settings.pos_base_url or base_url_for(pos_identity(settings))
     governor = RateGovernor(registers=registers, window=settings.pos_rate_window)
-    return PosClient(base, pos_auth(settings), governor=governor, observer=observer)
+    auth = pos_auth(settings, authorization_code)
+    return PosClient(base, auth, governor=governor, observer=observer)
 
 
 def woo_client(settings: Settings, observer: WooObserver | None = None) -> WooClient:
-    """The WooCommerce REST client for the configured store (`observer`: see WooClient)."""
+    """The WooCommerce REST client for the configured store (`observer`: see WooClient);
+    ConfigError naming every WooCommerce setting still missing."""
+    require_all(missing_for_woo(settings))
     return WooClient(
         settings.require("TILLSYNC_WC_URL"),
         settings.require("TILLSYNC_WC_KEY"),

@@ -24,11 +24,19 @@ from typing import IO, Any, NoReturn
 import click
 
 from agent.clients import pos_client, pos_identity, woo_client
-from agent.data_dir import secure_data_dir
+from agent.data_dir import secure_data_dir, sqlite_path
+from agent.ledger.admin_credentials import effective_settings
 from agent.ledger.db import open_ledger as open_ledger_db
 from agent.logs import configure_logging
 from agent.pos import PosClient, PosError
-from agent.settings import ConfigError, Settings
+from agent.settings import (
+    ConfigError,
+    Needed,
+    Settings,
+    missing_for_pos,
+    missing_for_woo,
+    require_all,
+)
 from agent.woo import WooClient, WooError
 
 
@@ -92,6 +100,10 @@ class Client(Enum):
     POS = "pos"
     WOO = "woo"
 
+    def missing(self, settings: Settings) -> list[Needed]:
+        """The settings this client needs that `settings` lacks."""
+        return (missing_for_pos if self is Client.POS else missing_for_woo)(settings)
+
 
 class CommandEnv:
     """The settings of one command run, and its clients built on first use.
@@ -131,16 +143,29 @@ def start(*clients: Client, ledger: bool = True, logs: bool = False) -> CommandE
     made private first) unless `ledger` is False.
 
     The clients come before the ledger so that a missing variable changes nothing on
-    disk.
+    disk; every setting the clients lack is named at once, in one line.
     """
     env = CommandEnv(load_settings())
     if logs:
         configure_logging(env.settings.log_format)
+    opened = ledger and _ledger_exists(env.settings)
+    if opened:
+        # Credentials the merchant gave in WP admin count too (the environment wins).
+        open_ledger(env.settings)
+        env.settings = effective_settings(env.settings)
+    with config_errors_fail():
+        require_all([needed for c in clients for needed in c.missing(env.settings)])
     for client in clients:
         getattr(env, client.value)  # a Client's value names its CommandEnv property
-    if ledger:
+    if ledger and not opened:
         open_ledger(env.settings)
     return env
+
+
+def _ledger_exists(settings: Settings) -> bool:
+    """Whether the ledger is already there (opening it then creates nothing)."""
+    path = sqlite_path(settings.database_url)
+    return path is None or path.exists()
 
 
 def confirm_or_exit(question: str, yes: bool) -> None:

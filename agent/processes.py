@@ -9,6 +9,7 @@ scheduler runs every pass of this release: the push, the poll, the stock feed.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -22,14 +23,19 @@ from pathlib import Path
 import click
 
 from agent.command_env import config_errors_fail, fail, open_ledger, start
+from agent.control.runner import admin_job
 from agent.data_dir import METRICS_DIR, private_dir
 from agent.hook_secret import ensure_hook_secret, secret_path
+from agent.ledger.admin_credentials import credentials_version, effective_settings
 from agent.settings import Settings, fingerprint
 from agent.stock.feed import stock_jobs
 from agent.sync.runner import build_pusher, build_scheduler
 from agent.sync.scheduler import SyncScheduler
 
 STOP_GRACE_SECONDS = 15
+CREDENTIALS_CHECK_SECONDS = 2.0
+
+log = logging.getLogger(__name__)
 
 
 def _children_commands() -> dict[str, list[str]]:
@@ -140,8 +146,38 @@ def _announce_secret(secret: str, path: str, tag: str) -> None:
 def worker() -> None:
     """Run the scheduler alone (Procfile `worker:`)."""
     env = start(logs=True)
-    scheduler = build_scheduler(env.settings, stock_jobs(env.settings))
-    run_until_signal(scheduler.run_until)
+    run_until_signal(lambda stop: run_scheduler(env.settings, stop))
+
+
+def run_scheduler(host: Settings, stop: threading.Event) -> None:
+    """Run every pass until `stop`, on the host's settings and the credentials given
+    in WP admin; when those change (in any process), start again on the new ones."""
+    while not stop.is_set():
+        version = credentials_version()
+        scheduler = build_scheduler(
+            effective_settings(host), stock_jobs(host), always=[admin_job(host)]
+        )
+        until = threading.Event()
+        watch = threading.Thread(
+            target=_watch_credentials,
+            args=(version, stop, until),
+            name="credentials",
+            daemon=True,
+        )
+        watch.start()
+        scheduler.run_until(until)
+        watch.join()
+
+
+def _watch_credentials(
+    version: int, stop: threading.Event, until: threading.Event
+) -> None:
+    """Set `until` on `stop`, or when the credentials' version moves on."""
+    while not stop.wait(CREDENTIALS_CHECK_SECONDS):
+        if credentials_version() != version:
+            log.info("credentials changed in WP admin: restarting the passes")
+            break
+    until.set()
 
 
 @click.command()

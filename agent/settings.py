@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast, overload
@@ -347,6 +347,29 @@ class Settings:
         """A copy with some attributes changed (tests, the demo)."""
         return Settings({**self._values, **changes})
 
+    def is_set(self, env: str) -> bool:
+        """Whether `env` has a value (given, or a default)."""
+        return self._values[_BY_ENV[env].key] is not None
+
+    def filled_from(self, given: Mapping[str, str]) -> Settings:
+        """A copy where each of `given` (``TILLSYNC_…`` → text) sets only a setting
+        left unset: what the host set in the environment always wins."""
+        raw = {s.env: v for s in SETTINGS if (v := self._raw(s)) is not None}
+        for env, value in given.items():
+            if not self.is_set(env):
+                raw[env] = value
+        return Settings.from_mapping(raw)
+
+    def _raw(self, declared: Setting[Any]) -> str | None:
+        value = self._values[declared.key]
+        if value is None:
+            return None
+        if isinstance(value, frozenset):
+            return ",".join(sorted(value))
+        if isinstance(value, dict):
+            return json.dumps(value)
+        return str(value)
+
     def require(self, env: str) -> str:
         """The text value of `env`, or ConfigError naming it when unset."""
         declared = _BY_ENV[env]
@@ -373,3 +396,68 @@ SETTINGS: tuple[Setting[Any], ...] = tuple(
     value for value in vars(Settings).values() if isinstance(value, Setting)
 )
 _BY_ENV = {s.env: s for s in SETTINGS}
+
+
+# -- what the POS and WooCommerce sides cannot run without -------------------------
+
+
+@dataclass(frozen=True)
+class Needed:
+    """A setting, or a choice between settings, that a part of Tillsync needs and
+    nobody gave: `name` is how `tillsync status` lists it, `problem` the sentence a
+    command stops with (README, "Settings")."""
+
+    name: str
+    problem: str
+
+
+POS_STORE = Needed(
+    "TILLSYNC_POS_DOMAIN_PREFIX (or TILLSYNC_POS_BASE_URL)",
+    "TILLSYNC_POS_DOMAIN_PREFIX is not set: give the store prefix "
+    "(or TILLSYNC_POS_BASE_URL for an emulator or proxy)",
+)
+POS_CREDENTIALS = Needed(
+    "TILLSYNC_POS_TOKEN (or TILLSYNC_POS_CLIENT_ID, TILLSYNC_POS_CLIENT_SECRET and "
+    "TILLSYNC_POS_REFRESH_TOKEN)",
+    "TILLSYNC_POS_TOKEN is not set: give a personal token, or "
+    "TILLSYNC_POS_CLIENT_ID, TILLSYNC_POS_CLIENT_SECRET and "
+    "TILLSYNC_POS_REFRESH_TOKEN for OAuth2",
+)
+OAUTH_PAIR = ("TILLSYNC_POS_CLIENT_ID", "TILLSYNC_POS_CLIENT_SECRET")
+WOO_SETTINGS = ("TILLSYNC_WC_URL", "TILLSYNC_WC_KEY", "TILLSYNC_WC_SECRET")
+
+
+def _unset(settings: Settings, names: Sequence[str]) -> list[Needed]:
+    return [
+        Needed(env, f"{env} is not set: {_BY_ENV[env].help}")
+        for env in names
+        if not settings.is_set(env)
+    ]
+
+
+def missing_for_pos(settings: Settings) -> list[Needed]:
+    """What the POS client still needs: the store, then a token or the OAuth pair."""
+    missing = []
+    if not (settings.pos_domain_prefix or settings.pos_base_url):
+        missing.append(POS_STORE)
+    if settings.pos_token:
+        return missing
+    if settings.pos_client_id or settings.pos_client_secret:
+        return missing + _unset(settings, OAUTH_PAIR)
+    return [*missing, POS_CREDENTIALS]
+
+
+def missing_for_woo(settings: Settings) -> list[Needed]:
+    """What the WooCommerce client still needs: its URL, key and secret."""
+    return _unset(settings, WOO_SETTINGS)
+
+
+def missing_settings(settings: Settings) -> list[Needed]:
+    """Everything pushing orders still needs, the POS's first, then WooCommerce's."""
+    return missing_for_pos(settings) + missing_for_woo(settings)
+
+
+def require_all(missing: Sequence[Needed]) -> None:
+    """ConfigError naming every one of `missing` at once (one line); nothing if none."""
+    if missing:
+        raise ConfigError("; ".join(needed.problem for needed in missing))

@@ -105,6 +105,31 @@ def client(app: Any) -> Any:
     return app.test_client()
 
 
+@pytest.fixture
+def unconfigured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A command's world on a first run: no TILLSYNC_ variable but the data dir (not
+    there yet, returned), no `.env` in the working directory."""
+    for name in list(os.environ):
+        if name.startswith("TILLSYNC_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("TILLSYNC_DATA_DIR", str(data_dir))
+    return data_dir
+
+
+@pytest.fixture
+def first_run(
+    ledger: peewee.Database, database_url: str, unconfigured: Path
+) -> dict[str, str]:
+    """`unconfigured` on a fresh ledger: the environment to give `tillsync` (the data
+    dir and the ledger's URL, nothing else)."""
+    return {
+        "TILLSYNC_DATA_DIR": str(unconfigured),
+        "TILLSYNC_DATABASE_URL": database_url,
+    }
+
+
 def hook_body(order_id: int = 1001, topic: str = "order.created", **extra: Any) -> dict:
     """A valid hook body with a fresh event id."""
     body = {

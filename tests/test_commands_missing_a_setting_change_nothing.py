@@ -7,7 +7,6 @@ builds the clients before it opens the ledger.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -23,18 +22,6 @@ COMMANDS = {
     ("import-history", "--yes"): "TILLSYNC_POS_DOMAIN_PREFIX",
     ("reconcile",): "TILLSYNC_WC_URL",
 }
-
-
-@pytest.fixture
-def unconfigured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No TILLSYNC_ variable and no `.env`; the data dir is not there yet."""
-    for name in list(os.environ):
-        if name.startswith("TILLSYNC_"):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    data_dir = tmp_path / "data"
-    monkeypatch.setenv("TILLSYNC_DATA_DIR", str(data_dir))
-    return data_dir
 
 
 @pytest.mark.parametrize("args", list(COMMANDS), ids=" ".join)

@@ -247,6 +247,34 @@ def test_every_command_and_subcommand_is_in_the_commands_table():
     assert not missing, f"add these to the README commands table: {missing}"
 
 
+def test_every_option_is_in_its_commands_row():
+    """Each row names all its command's options (`demo` included), except the rows
+    that say `…` and leave the emulators' many options to their `--help`."""
+    from agent.cli import main
+
+    rows = block(README.read_text(encoding="utf-8"), "commands").splitlines()
+    missing = {}
+    for path in command_paths():
+        command: click.Command | None = main
+        for name in path.split():
+            assert isinstance(command, click.Group)
+            command = command.get_command(click.Context(command), name)
+        assert command is not None
+        row = next(r for r in rows if re.match(rf"\| `tillsync {path}[ `]", r))
+        if "…" in row:
+            continue
+        options = [
+            flag
+            for param in command.params
+            if isinstance(param, click.Option)
+            for flag in param.opts
+            if flag.startswith("--")
+        ]
+        if absent := [flag for flag in options if flag not in row]:
+            missing[path] = absent
+    assert not missing, f"add these options to the README commands table: {missing}"
+
+
 def test_every_reason_code_in_the_source_is_explained_and_documented():
     from agent.ledger.reasons import BY_CODE
 

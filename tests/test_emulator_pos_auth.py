@@ -77,7 +77,8 @@ def test_refresh_rotates_and_revokes_the_old_refresh_token(emulator):
     [
         ({"client_secret": "wrong"}, 401, "invalid_client"),
         ({"client_id": "other"}, 401, "invalid_client"),
-        ({"grant_type": "authorization_code"}, 400, "unsupported_grant_type"),
+        ({"grant_type": "password"}, 400, "unsupported_grant_type"),
+        ({"grant_type": "authorization_code", "code": "made-up"}, 400, "invalid_grant"),
         ({"refresh_token": "made-up"}, 400, "invalid_grant"),
     ],
 )

@@ -15,9 +15,9 @@ from pathlib import Path
 import peewee
 import pytest
 
-from agent.clients import ledger_secrets
 from agent.emulators.pos import PosEmulator
 from agent.ledger.pos_tokens import REFRESH_TOKEN
+from agent.ledger.secrets import ledger_secrets
 from agent.settings import Settings
 
 CLIENT_ID, CLIENT_SECRET = "tillsync-app", "app-secret-for-tests"

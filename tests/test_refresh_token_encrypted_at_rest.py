@@ -13,10 +13,11 @@ import pytest
 from conftest import every_backend
 from cryptography.fernet import Fernet
 
-from agent.clients import ledger_secrets, pos_client
+from agent.clients import pos_client
 from agent.emulators.pos import PosEmulator
 from agent.ledger.models import Credential
 from agent.ledger.pos_tokens import ACCESS_TOKEN, REFRESH_TOKEN, LedgerTokenStore
+from agent.ledger.secrets import ledger_secrets
 from agent.pos import PosUnauthorized
 from agent.secret_key import SecretUnreadable
 from agent.settings import Settings

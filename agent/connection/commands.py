@@ -6,7 +6,7 @@ import click
 
 from agent.clients import woo_client
 from agent.command_env import Client, confirm_or_exit, fail, open_ledger, start
-from agent.connection.connect import ConnectError
+from agent.connection.connect import ConnectError, pos_problem
 from agent.connection.connect import connect as open_connection
 from agent.connection.connect import disconnect as close_connection
 from agent.connection.retrigger import (
@@ -14,7 +14,7 @@ from agent.connection.retrigger import (
     retrigger_in_ledger,
     retrigger_via_notes,
 )
-from agent.pos import PosError, PosForbidden, PosUnauthorized, PosUnavailable
+from agent.pos import PosError
 from agent.settings import ConfigError, Settings
 from agent.woo import WooClient
 
@@ -57,7 +57,7 @@ def connect_command(register_id: str | None, new_store: bool) -> None:
     except ConnectError as error:
         fail(str(error))
     except PosError as error:
-        fail(_pos_problem(error))
+        fail(pos_problem(error))
     if result.already:
         click.echo(f"already connected to {identity} (epoch {result.epoch.id})")
         return
@@ -83,19 +83,6 @@ def _woo_to_check(settings: Settings) -> WooClient | None:
         return None
     except ValueError as error:
         fail(f"TILLSYNC_WC_URL: {error}")
-
-
-def _pos_problem(error: Exception) -> str:
-    if isinstance(error, PosUnauthorized):
-        return (
-            "the POS refused the credentials (TILLSYNC_POS_TOKEN or the OAuth "
-            f"settings): {error}"
-        )
-    if isinstance(error, PosForbidden):
-        return f"the POS token lacks a permission Tillsync needs: {error}"
-    if isinstance(error, PosUnavailable):
-        return f"the POS did not answer (TILLSYNC_POS_DOMAIN_PREFIX?): {error}"
-    return f"the POS refused: {error}"
 
 
 @click.command("disconnect")

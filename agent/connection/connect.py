@@ -22,7 +22,14 @@ from agent.ledger.epochs import (
 )
 from agent.ledger.models import FAILED, PENDING, Epoch, Order, Store
 from agent.ledger.queue import requeue
-from agent.pos import PaymentType, PosClient, Register
+from agent.pos import (
+    PaymentType,
+    PosClient,
+    PosForbidden,
+    PosUnauthorized,
+    PosUnavailable,
+    Register,
+)
 from agent.woo import (
     WooBadResponse,
     WooClient,
@@ -205,3 +212,17 @@ def connect(
 def disconnect() -> Epoch | None:
     """Close the open epoch; hooks are still recorded, nothing is pushed."""
     return close_epoch()
+
+
+def pos_problem(error: Exception) -> str:
+    """Why connect could not use the POS, naming the setting to look at."""
+    if isinstance(error, PosUnauthorized):
+        return (
+            "the POS refused the credentials (TILLSYNC_POS_TOKEN or the OAuth "
+            f"settings): {error}"
+        )
+    if isinstance(error, PosForbidden):
+        return f"the POS token lacks a permission Tillsync needs: {error}"
+    if isinstance(error, PosUnavailable):
+        return f"the POS did not answer (TILLSYNC_POS_DOMAIN_PREFIX?): {error}"
+    return f"the POS refused: {error}"

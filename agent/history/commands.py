@@ -93,15 +93,8 @@ def import_history_command(
             resume = import_to_resume(connection.scope, window)
         except ImportBlocked as error:
             fail(str(error))
-    context = ImportContext(
-        pos=env.pos,
-        woo=env.woo,
-        connection=connection,
-        wc_url=str(env.settings.require("TILLSYNC_WC_URL")),
-        data_dir=env.settings.data_dir,
-        status_map=env.settings.status_map,
-        product_fields=env.settings.product_fields,
-    )
+    with config_errors_fail():
+        context = ImportContext.configured(env.pos, env.woo, connection, env.settings)
     progress = Progress()
     with refusals_fail():
         if dry_run:

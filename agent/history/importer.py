@@ -38,6 +38,7 @@ from agent.ledger.epochs import Connection
 from agent.ledger.models import Backup, HistoryImport
 from agent.pos import PosClient
 from agent.progress import Progress
+from agent.settings import Settings
 from agent.stock.backups import (
     BEFORE_IMPORT,
     WC_ONLY,
@@ -61,6 +62,21 @@ class ImportContext:
     data_dir: Path
     status_map: dict[str, str] | None = None
     product_fields: frozenset[str] = frozenset({"stock"})
+
+    @classmethod
+    def configured(
+        cls, pos: PosClient, woo: WooClient, connection: Connection, settings: Settings
+    ) -> ImportContext:
+        """The context the settings give (`import-history` and WP admin alike)."""
+        return cls(
+            pos=pos,
+            woo=woo,
+            connection=connection,
+            wc_url=str(settings.require("TILLSYNC_WC_URL")),
+            data_dir=settings.data_dir,
+            status_map=settings.status_map,
+            product_fields=settings.product_fields,
+        )
 
 
 @dataclass

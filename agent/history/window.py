@@ -11,37 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from agent.ledger.report import iso
+from agent.moments import BadMoment, parse_moment
 
 ONE_SECOND = timedelta(seconds=1)
 
 
-class WindowError(ValueError):
+class WindowError(BadMoment):
     """A date the merchant gave cannot be used; the message says why."""
-
-
-def parse_moment(text: str, option: str, *, end_of_day: bool = False) -> datetime:
-    """A UTC datetime from `YYYY-MM-DD` or an ISO 8601 timestamp."""
-    raw = text.strip()
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        day = None
-    if day is not None and len(raw) == 10:
-        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return start + timedelta(days=1) if end_of_day else start
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise WindowError(
-            f"{option}: {text!r} is not a date: use YYYY-MM-DD or an ISO 8601 "
-            "timestamp such as 2026-03-31T12:00:00Z (UTC)"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -60,8 +39,13 @@ class ImportWindow:
         # WooCommerce dates have whole seconds, and an order of the connection's own
         # second is live (the push path's rule).
         connected = datetime.fromtimestamp(math.floor(first_connected_at), UTC)
-        start = parse_moment(since, "--since") if since else None
-        end = parse_moment(until, "--until", end_of_day=True) if until else connected
+        try:
+            start = parse_moment(since, "--since") if since else None
+            end = (
+                parse_moment(until, "--until", end_of_day=True) if until else connected
+            )
+        except BadMoment as error:
+            raise WindowError(str(error)) from None
         end = min(end, connected)
         if start is not None and start >= end:
             raise WindowError(

@@ -9,6 +9,7 @@ separate processes, queue for the write lock instead of failing on it.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import os
 import threading
 import weakref
@@ -109,6 +110,37 @@ def _create_private_file(path: Path) -> None:
         os.close(fd)
 
 
+# The driver modules each server ledger can use (peewee takes the first it finds), and
+# the extra that installs one (README, "Settings"): pip install 'tillsync[postgres]'.
+DRIVERS = {
+    "postgresql": (("psycopg2",), "postgres"),
+    "mysql": (("pymysql", "MySQLdb"), "mysql"),
+}
+
+
+class DriverMissing(Exception):
+    """The ledger URL names a server whose Python driver is not installed."""
+
+
+def require_driver(kind: str) -> None:
+    """DriverMissing, saying which extra to install, when no driver for the `kind`
+    of server ("postgresql", "mysql") can be imported.
+
+    peewee would only say "driver not installed" at the first query.
+    """
+    modules, extra = DRIVERS[kind]
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
+        return
+    raise DriverMissing(
+        f"a {kind}:// ledger needs the {modules[0]} driver, which is not installed: "
+        f"pip install 'tillsync[{extra}]' (from a checkout: pip install '.[{extra}]')"
+    )
+
+
 def open_database(url: str) -> peewee.Database:
     """A peewee database for a sqlite:///, postgresql:// or mysql:// URL."""
     parsed = urlparse(url)
@@ -121,8 +153,10 @@ def open_database(url: str) -> peewee.Database:
             path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15
         )
     if parsed.scheme in ("postgres", "postgresql"):
+        require_driver("postgresql")
         return cast(peewee.Database, connect_url(url))
     if parsed.scheme == "mysql":
+        require_driver("mysql")
         # Microsecond timestamps and a full Unicode charset, whatever the server default.
         return cast(peewee.Database, connect_url(url, charset="utf8mb4"))
     raise ValueError(f"unsupported database URL scheme {parsed.scheme!r}")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from agent.ledger.cursors import read_cursor, write_cursor
+from agent.ledger.db import in_transaction
 from agent.ledger.models import Epoch, Order, Store
 
 
@@ -126,9 +127,15 @@ def open_epoch(
 
 def close_epoch(now: float | None = None) -> Epoch | None:
     """Close the open epoch; None when there was none."""
-    epoch = open_epoch_now()
-    if epoch is None:
-        return None
-    epoch.closed_at = time.time() if now is None else now
-    epoch.save()
-    return epoch
+
+    def close() -> Epoch | None:
+        epoch = open_epoch_now()
+        if epoch is None:
+            return None
+        epoch.closed_at = time.time() if now is None else now
+        epoch.save()
+        return epoch
+
+    # In a transaction: on SQLite a write outside one skips the ledger's write lock,
+    # and the scheduler's other threads may be writing at the same moment.
+    return in_transaction(close)

@@ -14,6 +14,7 @@ from typing import Any
 
 import peewee
 
+from agent.ledger.admin_actions import SCHEMA_V9
 from agent.ledger.db import backend, quoted
 from agent.ledger.models import (
     OVERWRITE_IMPORT,
@@ -118,6 +119,11 @@ def _v8_stock_levels(db: peewee.Database) -> None:
     db.create_tables(list(SCHEMA_V8), safe=True)
 
 
+def _v9_admin_actions(db: peewee.Database) -> None:
+    """v9: the actions WP admin asks for, run by the scheduler process."""
+    db.create_tables(list(SCHEMA_V9), safe=True)
+
+
 # Every table of the latest schema (a fresh ledger gets them all at once).
 ALL_MODELS = (
     *SCHEMA_V1,
@@ -127,6 +133,7 @@ ALL_MODELS = (
     *SCHEMA_V4,
     *SCHEMA_V5,
     *SCHEMA_V8,
+    *SCHEMA_V9,
 )
 
 # (version reached, step). Version 1 is the first released schema.
@@ -138,6 +145,7 @@ STEPS: tuple[tuple[int, Callable[[peewee.Database], None]], ...] = (
     (6, _v6_one_overwrite_queue),
     (7, _v7_event_signatures),
     (8, _v8_stock_levels),
+    (9, _v9_admin_actions),
 )
 LATEST = STEPS[-1][0] if STEPS else 1
 

@@ -269,6 +269,13 @@ class ImportedOrder(LedgerModel):
         indexes = ((("history_import", "order_id"), True),)
 
 
+# How a restore puts stock back: add back what an import's sales took, or set every
+# level back to the backup (README, "Commands", `restore-stock`).
+UNDO_IMPORT = "undo-import"
+SNAPSHOT = "snapshot"
+RESTORE_MODES = (UNDO_IMPORT, SNAPSHOT)
+
+
 class StockRestore(LedgerModel):
     """One `restore-stock` run; its items make a killed run resumable."""
 

@@ -8,11 +8,13 @@ from typing import Any
 
 import peewee
 
+from agent.ledger.admin_credentials import effective_settings
 from agent.ledger.cursors import read_cursor
 from agent.ledger.epochs import current_scope, latest_epoch
 from agent.ledger.models import FAILED, SENT, STATES, Epoch, Order, Store, rows
 from agent.ledger.queue import POLL_TOPIC
 from agent.ledger.stock_levels import WooStock, last_seen, woo_id
+from agent.settings import Settings, missing_settings
 
 RATE_LIMIT_CURSOR = "pos.rate_limit"
 # Why the last push pass stopped early (a refused token, a retired endpoint…), or null.
@@ -150,8 +152,46 @@ def stock_status(scope: int) -> dict[str, Any]:
     }
 
 
-def status_document() -> dict[str, Any]:
-    """The `tillsync status --json` document."""
+def next_step(state: str, missing: list[str]) -> str | None:
+    """What a person does next so that orders reach the POS; None when nothing."""
+    if missing:
+        then = (
+            "restart `tillsync serve`: nothing is pushed until then"
+            if state == "connected"
+            else "(re)start `tillsync serve` and run `tillsync connect`"
+        )
+        return (
+            "set the missing settings in the environment or the `.env` file where "
+            f'Tillsync runs (README, "Settings"), then {then}; or give the POS and '
+            "WooCommerce credentials in WP admin (WooCommerce › Tillsync › Connection), "
+            "which needs no restart"
+        )
+    if state == "never_connected":
+        return (
+            "run `tillsync connect` (or Connect in WP admin): from then on every new "
+            "order goes to the POS; `tillsync import-history` (WP admin's History "
+            "import) then sends the orders placed before"
+        )
+    if state == "disconnected":
+        return (
+            "run `tillsync connect` to send orders again: hooks are still recorded, "
+            "nothing is pushed until then"
+        )
+    return None
+
+
+def setup_document(state: str, settings: Settings | None) -> dict[str, Any]:
+    """The `setup` section of status: every POS and WooCommerce setting still missing
+    (README, "Settings") and the next step; without `settings`, the connection only."""
+    missing = [] if settings is None else [n.name for n in missing_settings(settings)]
+    return {"missing": missing, "next_step": next_step(state, missing)}
+
+
+def status_document(settings: Settings | None = None) -> dict[str, Any]:
+    """The `tillsync status --json` document; `settings` (those of the process that
+    answers) tell its `setup` section which settings are missing."""
+    if settings is not None:
+        settings = effective_settings(settings)
     epoch = latest_epoch()
     scope = current_scope()
     store = Store.get_or_none(Store.id == scope)
@@ -186,6 +226,7 @@ def status_document() -> dict[str, Any]:
             "connected_since": iso(epoch.opened_at) if epoch else None,
             "first_connected_at": iso(store.first_connected_at) if store else None,
         },
+        "setup": setup_document(state, settings),
         "counts": _counts(scope),
         "epochs": _epochs(scope),
         "last_push_at": iso(last_push),

@@ -17,6 +17,8 @@ import peewee
 
 from agent.ledger.db import ledger_db
 from agent.ledger.models import Credential
+from agent.secret_key import SecretKeyFile, secret_key_path
+from agent.settings import Settings
 
 PREFIX = "sealed:v1:"
 
@@ -85,3 +87,8 @@ class SecretStore:
         Credential.update(value=sealed, updated_at=time.time()).where(
             (Credential.name == name) & (Credential.value == clear)
         ).execute()
+
+
+def ledger_secrets(settings: Settings) -> SecretStore:
+    """The secrets kept in the ledger, sealed with the key in `<data dir>/secret-key`."""
+    return SecretStore(SecretKeyFile(secret_key_path(settings)))

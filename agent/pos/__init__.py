@@ -4,7 +4,13 @@
 retried; `errors` holds the one exception tree the rest of Tillsync branches on.
 """
 
-from agent.pos.auth import BearerToken, OAuthRefresh, PosAuth, RefreshTokenStore
+from agent.pos.auth import (
+    AuthorizationCode,
+    BearerToken,
+    OAuthRefresh,
+    PosAuth,
+    RefreshTokenStore,
+)
 from agent.pos.client import PosClient, base_url_for
 from agent.pos.endpoints import Endpoint
 from agent.pos.errors import (
@@ -39,6 +45,7 @@ from agent.pos.retry import RetryPolicy, retry_after_seconds
 from agent.pos.transport import RequestGuard
 
 __all__ = [
+    "AuthorizationCode",
     "BearerToken",
     "Endpoint",
     "InventoryLevel",

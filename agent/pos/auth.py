@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from agent.pos.errors import PosUnauthorized, PosUnavailable, PosValidation
@@ -102,6 +103,23 @@ class BearerToken:
         return "BearerToken(<hidden>)"
 
 
+@dataclass(frozen=True)
+class AuthorizationCode:
+    """What Lightspeed's consent page sent back: the code, for the `redirect_uri` that
+    asked for it (the exchange must name the same one)."""
+
+    code: str
+    redirect_uri: str
+
+    def form(self) -> dict[str, str]:
+        """The token request's grant fields (sent in the form body, never the URL)."""
+        return {
+            "grant_type": "authorization_code",
+            "code": self.code,
+            "redirect_uri": self.redirect_uri,
+        }
+
+
 class OAuthRefresh:
     """OAuth2 refresh-token mode; the rotating refresh token is kept in `store`.
 
@@ -116,9 +134,11 @@ class OAuthRefresh:
         store: RefreshTokenStore,
         *,
         refresh_token: str | None = None,
+        authorization_code: AuthorizationCode | None = None,
         expiry_margin: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self._code = authorization_code
         self._client_id = _check_token(client_id, "the OAuth client id")
         self._client_secret = _check_token(client_secret, "the OAuth client secret")
         self._store = store
@@ -168,7 +188,8 @@ class OAuthRefresh:
             except ValueError as exc:
                 raise _unreadable(exc) from exc
             # Whoever held the lock before us may have refreshed already.
-            if not self._adopt(_read(store.load_access)):
+            # A new authorization's code is always exchanged, never an old token used.
+            if self._code is not None or not self._adopt(_read(store.load_access)):
                 self._refresh(exchange)
 
     def _adopt(self, shared: tuple[str, float] | None) -> bool:
@@ -185,18 +206,28 @@ class OAuthRefresh:
         if self._unsaved is not None:
             self._store.save(self._unsaved)
             self._unsaved = None
-        refresh_token = _read(self._store.load) or self._initial
-        if not refresh_token:
-            raise PosUnauthorized(
-                "no OAuth refresh token is stored; set TILLSYNC_POS_REFRESH_TOKEN "
-                "or reconnect the POS"
-            )
-        form = {
-            "grant_type": "refresh_token",
+        credentials = {
             "client_id": self._client_id,
             "client_secret": self._client_secret,
-            "refresh_token": refresh_token,
         }
+        if self._code is not None:
+            # A merchant just authorized the app: its code starts a new token family,
+            # whatever refresh token an earlier authorization left.
+            refresh_token = None
+            form = {**credentials, **self._code.form()}
+            self._code = None  # good once, whatever the answer
+        else:
+            refresh_token = _read(self._store.load) or self._initial
+            if not refresh_token:
+                raise PosUnauthorized(
+                    "no OAuth refresh token is stored; set TILLSYNC_POS_REFRESH_TOKEN "
+                    "or reconnect the POS"
+                )
+            form = {
+                "grant_type": "refresh_token",
+                **credentials,
+                "refresh_token": refresh_token,
+            }
         try:
             answer = exchange(form)
         except PosValidation as exc:

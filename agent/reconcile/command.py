@@ -13,8 +13,7 @@ from typing import Any
 import click
 
 from agent.command_env import Client, fail, print_json, start
-from agent.ledger.epochs import latest_epoch
-from agent.ledger.models import Store
+from agent.moments import BadMoment, parse_moment
 from agent.pos import PosError
 from agent.reconcile.fix import fix as queue_fixes
 from agent.reconcile.report import (
@@ -24,8 +23,8 @@ from agent.reconcile.report import (
     ORPHANED,
     UNREADABLE,
     Plan,
-    Reconciler,
     Reconciliation,
+    reconcile_latest_store,
 )
 from agent.woo import WooError
 
@@ -39,16 +38,10 @@ def parse_since(value: str | None) -> float | None:
     """`YYYY-MM-DD` or ISO 8601 (UTC unless it says otherwise) as Unix seconds."""
     if value is None:
         return None
-    text = value.strip()
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date: write 2026-11-27 or 2026-11-27T10:00:00Z",
-            param_hint="--since",
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = parse_moment(value, "--since")
+    except BadMoment as error:
+        raise click.BadParameter(str(error), param_hint="--since") from None
     if moment > datetime.now(UTC):
         raise click.BadParameter(f"{value!r} is in the future", param_hint="--since")
     return moment.timestamp()
@@ -162,26 +155,22 @@ def reconcile_command(since: str | None, as_json: bool, fix: bool) -> None:
     """WooCommerce orders against POS sales: missing, duplicated, different, orphaned."""
     since_at = parse_since(since)
     env = start(Client.WOO, Client.POS)
-    epoch = latest_epoch()
-    if epoch is None:
-        fail("never connected: run `tillsync connect` first; nothing was ever sent")
-    store = Store.get_by_id(epoch.store_id)
-    reconciler = Reconciler(
-        env.woo, env.pos, store.id, store.first_connected_at, env.settings.status_map
-    )
 
     def announce(plan: Plan) -> None:
         click.echo(plan_line(plan), err=as_json)
 
     try:
-        result = reconciler.run(
-            since_at if since_at is not None else store.first_connected_at, announce
+        found = reconcile_latest_store(
+            env.woo, env.pos, env.settings.status_map, since_at, announce
         )
     except WooError as error:
         fail(f"WooCommerce refused the reconcile: {error}")
     except PosError as error:
         fail(f"the POS refused the reconcile: {error}")
-    fixed = queue_fixes(result, store.id).document() if fix else None
+    if found is None:
+        fail("never connected: run `tillsync connect` first; nothing was ever sent")
+    result, scope = found
+    fixed = queue_fixes(result, scope).document() if fix else None
     if as_json:
         document = result.document()
         if fixed is not None:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from agent.ledger.models import Order, rows
+from agent.ledger.epochs import latest_epoch
+from agent.ledger.models import Order, Store, rows
 from agent.ledger.report import iso
 from agent.pos import PosClient, PosSale, SaleStatus
 from agent.reconcile.compare import differences, expected_lines
@@ -323,3 +324,21 @@ class Reconciler:
             document = sale_summary(sale)
             document["source_id"] = sale.source_id
             result.findings.append(Finding(ORPHANED, None, document, sale))
+
+
+def reconcile_latest_store(
+    woo: WooClient,
+    pos: PosClient,
+    status_map: Mapping[str, str] | None,
+    since: float | None,
+    announce: Callable[[Plan], None] | None = None,
+) -> tuple[Reconciliation, int] | None:
+    """Reconcile the store of the latest connection from `since` (default: its first
+    connection); the result and the store's scope, or None if never connected."""
+    epoch = latest_epoch()
+    if epoch is None:
+        return None
+    store = Store.get_by_id(epoch.store_id)
+    reconciler = Reconciler(woo, pos, store.id, store.first_connected_at, status_map)
+    start = since if since is not None else store.first_connected_at
+    return reconciler.run(start, announce), store.id

@@ -20,15 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from agent.data_dir import open_private, private_dir
+from agent.ledger.backup_list import backup_document
 from agent.ledger.db import ledger_db
+from agent.ledger.epochs import current_scope, open_epoch_now
 from agent.ledger.models import (
     Backup,
     BackupInventory,
     BackupProduct,
-    BackupWooProduct,
     rows,
 )
-from agent.ledger.report import iso
 from agent.pos import PosClient
 from agent.stock.snapshot import StockSnapshot, read_snapshot
 from agent.sync.catalogue import KnownProduct
@@ -67,6 +67,21 @@ def take_backup(
         purpose=purpose,
         data_dir=data_dir,
     ), snapshot
+
+
+def manual_backup(pos: PosClient, store: str, data_dir: Path) -> Backup:
+    """The backup a merchant asks for (`tillsync backup`, WP admin's Backups tab): of
+    the current store, its outlet noted when connected."""
+    epoch = open_epoch_now()
+    backup, _ = take_backup(
+        pos,
+        store=store,
+        scope=current_scope(),
+        outlet_id=epoch.outlet_id if epoch else None,
+        purpose=MANUAL,
+        data_dir=data_dir,
+    )
+    return backup
 
 
 def save_snapshot(
@@ -186,27 +201,3 @@ def load_snapshot(backup: Backup) -> StockSnapshot:
 
 def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
-
-
-def backup_document(backup: Backup) -> dict[str, Any]:
-    """One backup as `backups --json` lists it (README, 'Commands')."""
-    woo = BackupWooProduct.select().where(BackupWooProduct.backup == backup.id).count()
-    return {
-        "id": backup.id,
-        "taken_at": iso(backup.taken_at),
-        "purpose": backup.purpose,
-        "products": backup.products,
-        "inventory_rows": backup.inventory_rows,
-        "woocommerce_products": woo,
-        "store": backup.store,
-        "outlet_id": backup.outlet_id,
-        "file": backup.file_path,
-    }
-
-
-def backups_document(limit: int | None = None) -> dict[str, Any]:
-    """`{"backups": [...]}`, newest first."""
-    query = Backup.select().order_by(Backup.id.desc())
-    if limit is not None:
-        query = query.limit(limit)
-    return {"backups": [backup_document(b) for b in query]}

@@ -20,15 +20,14 @@ from agent.command_env import (
     refusals_fail,
     start,
 )
-from agent.ledger.epochs import current_connection, current_scope, open_epoch_now
-from agent.ledger.models import Backup
+from agent.ledger.backup_list import backup_document, backups_document
+from agent.ledger.epochs import current_connection
+from agent.ledger.models import RESTORE_MODES, UNDO_IMPORT, Backup
 from agent.progress import Progress
 from agent.quantities import units_text
-from agent.stock.backups import MANUAL, backup_document, backups_document, take_backup
+from agent.stock.backups import manual_backup
 from agent.stock.restore import (
-    MODES,
     UNCERTAIN,
-    UNDO_IMPORT,
     RestoreError,
     apply_restore,
     plan_restore,
@@ -54,16 +53,8 @@ def register(group: click.Group) -> None:
 def backup_command(as_json: bool) -> None:
     """Back up every POS product and stock level (ledger and a JSON file)."""
     env = start(Client.POS)
-    epoch = open_epoch_now()
     with refusals_fail(RestoreError):
-        backup, _ = take_backup(
-            env.pos,
-            store=env.store,
-            scope=current_scope(),
-            outlet_id=epoch.outlet_id if epoch else None,
-            purpose=MANUAL,
-            data_dir=env.settings.data_dir,
-        )
+        backup = manual_backup(env.pos, env.store, env.settings.data_dir)
     if as_json:
         print_json({"backups": [backup_document(backup)]})
         return
@@ -103,7 +94,7 @@ def backups_command(as_json: bool) -> None:
 @click.argument("backup_id", type=click.IntRange(min=1))
 @click.option(
     "--mode",
-    type=click.Choice(MODES),
+    type=click.Choice(RESTORE_MODES),
     default=UNDO_IMPORT,
     show_default=True,
     help="undo-import: add back what the import's sales took; snapshot: set every "

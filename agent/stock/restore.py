@@ -28,6 +28,7 @@ from typing import Any, cast
 from agent.ledger.db import ledger_db
 from agent.ledger.models import (
     PENDING,
+    UNDO_IMPORT,
     Backup,
     BackupInventory,
     BackupProduct,
@@ -44,10 +45,6 @@ from agent.ledger.report import iso
 from agent.pos import PosClient, PosNotFound, PosSale, SaleStatus
 from agent.stock.snapshot import read_levels
 from agent.sync.catalogue import level_at
-
-UNDO_IMPORT = "undo-import"
-SNAPSHOT = "snapshot"
-MODES = (UNDO_IMPORT, SNAPSHOT)
 
 # Item outcomes.
 WRITTEN = "written"

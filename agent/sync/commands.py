@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from agent.command_env import print_json, start
+from agent.command_env import fail, print_json, start
+from agent.ledger.epochs import latest_epoch
 from agent.ledger.queue import queue_retry, retry_failed
 from agent.ledger.report import orders_document, status_document
 
@@ -28,8 +29,8 @@ def register(group: click.Group) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
 def status(as_json: bool) -> None:
     """Connection, counts per state, last push, rate-limit budget, failures."""
-    start()
-    document = status_document()
+    env = start()
+    document = status_document(env.settings)
     if as_json:
         print_json(document)
         return
@@ -54,6 +55,7 @@ def status_lines(document: dict[str, Any]) -> list[str]:
         f"{epoch['closed_at'] or 'open'}, {epoch['orders_sent']} orders sent"
         for epoch in document["epochs"]
     ]
+    lines += status_setup_lines(document.get("setup") or {})
     counts = ", ".join(f"{k} {v}" for k, v in document["counts"].items())
     lines.append(f"orders: {counts}")
     lines.append(f"last push: {document['last_push_at'] or 'never'}")
@@ -73,6 +75,20 @@ def status_lines(document: dict[str, Any]) -> list[str]:
         f"  order {failure['order_id']}: {failure['reason_code']} — {failure['reason']}"
         for failure in document["failures"]
     ]
+    return lines
+
+
+def status_setup_lines(setup: dict[str, Any]) -> list[str]:
+    """What is missing before orders reach the POS, and what to do next (none once
+    everything is set and connected)."""
+    lines = []
+    if setup.get("missing"):
+        lines.append(
+            "settings missing — nothing can be sent to the POS until they are set:"
+        )
+        lines += [f"  {name}" for name in setup["missing"]]
+    if setup.get("next_step"):
+        lines.append(f"next: {setup['next_step']}")
     return lines
 
 
@@ -106,6 +122,7 @@ def orders(state: str | None, as_json: bool) -> None:
     if as_json:
         print_json(document)
         return
+    click.echo(f"{'order':>10} {'state':<8} sale, reason")
     for order in document["orders"]:
         reason = (
             f" {order['reason_code']}: {order['reason']}" if order["reason"] else ""
@@ -122,6 +139,11 @@ def retry(order_id: int | None, failed: bool) -> None:
     if (order_id is None) == (not failed):
         raise click.UsageError("give either ORDER_ID or --failed")
     start()
+    if latest_epoch() is None:
+        fail(
+            "this ledger has never been connected to a POS store, so there is "
+            "nowhere to send an order: run `tillsync connect` first"
+        )
     if order_id is None:
         click.echo(f"{retry_failed()} failed orders queued again")
         return

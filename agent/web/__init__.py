@@ -1,4 +1,5 @@
-"""The sidecar's web app (the door): hook intake, status, metrics, dashboard."""
+"""The sidecar's web app (the door): hook intake, status, WP admin's API, metrics,
+dashboard."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     open_ledger(settings.database_url)
 
-    from agent.web import api, dashboard, hooks, metrics
+    from agent.web import admin, api, dashboard, hooks, metrics
 
-    for subsystem in (metrics, hooks, api, dashboard):
+    for subsystem in (metrics, hooks, api, admin, dashboard):
         subsystem.init_app(app)
     return app

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 import peewee
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.wrappers import Response
 
 from agent.ledger.db import in_transaction, ledger_db
 from agent.ledger.queue import queue_retry
 from agent.ledger.report import orders_document, status_document
-from agent.web.auth import Rejected, authenticate, spend_signature_of
+from agent.web.auth import (
+    Rejected,
+    authenticate,
+    bad_request,
+    json_object,
+    spend_signature_of,
+)
 
 blueprint = Blueprint("api", __name__)
 MAX_IDS = 500
@@ -34,7 +38,7 @@ def status() -> Response:
         authenticate()
     except Rejected as rejected:
         return rejected.response()
-    return jsonify(status_document())
+    return jsonify(status_document(current_app.config["TILLSYNC_SETTINGS"]))
 
 
 @blueprint.get("/orders")
@@ -48,9 +52,11 @@ def orders() -> Response | tuple[Response, int]:
     try:
         ids = [int(part) for part in raw.split(",") if part.strip()]
     except ValueError:
-        return _bad("ids", "ids must be comma-separated order numbers")
+        return bad_request("ids", "ids must be comma-separated order numbers")
     if not ids or len(ids) > MAX_IDS or any(i <= 0 for i in ids):
-        return _bad("ids", f"give between 1 and {MAX_IDS} positive order numbers")
+        return bad_request(
+            "ids", f"give between 1 and {MAX_IDS} positive order numbers"
+        )
     return jsonify(orders_document(ids=ids))
 
 
@@ -62,11 +68,11 @@ def retry() -> Response | tuple[Response, int]:
     except Rejected as rejected:
         return rejected.response()
     try:
-        order_id = json.loads(signed.body).get("order_id")
-    except (ValueError, AttributeError):
-        return _bad(None, "the body must be a JSON object", "invalid_json")
+        order_id = json_object(signed).get("order_id")
+    except Rejected as rejected:
+        return rejected.response()
     if not isinstance(order_id, int) or isinstance(order_id, bool) or order_id <= 0:
-        return _bad("order_id", "order_id must be a positive integer")
+        return bad_request("order_id", "order_id must be a positive integer")
 
     def spend_and_queue() -> bool:
         spend_signature_of(signed)
@@ -77,12 +83,6 @@ def retry() -> Response | tuple[Response, int]:
     except Rejected as rejected:
         return rejected.response()
     return jsonify({"accepted": True, "order_id": order_id, "known": queued}), 202
-
-
-def _bad(
-    field: str | None, message: str, code: str = "invalid_field"
-) -> tuple[Response, int]:
-    return jsonify({"error": code, "message": message, "field": field}), 400
 
 
 def init_app(app: Flask) -> None:

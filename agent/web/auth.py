@@ -9,7 +9,9 @@ its 300 s window.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, jsonify, request
 from werkzeug.wrappers import Response
@@ -108,3 +110,21 @@ def spend_signature_of(signed_request: SignedRequest) -> None:
 def replayed() -> Rejected:
     """The refusal of a POST whose v2 signature was already used."""
     return Rejected(401, "unauthorized", "this signature was already used")
+
+
+def bad_request(
+    field: str | None, message: str, code: str = "invalid_field"
+) -> tuple[Response, int]:
+    """The 400 answer naming the part of the request at fault."""
+    return jsonify({"error": code, "message": message, "field": field}), 400
+
+
+def json_object(signed_request: SignedRequest) -> dict[str, Any]:
+    """The signed body as a JSON object; Rejected (400 `invalid_json`) otherwise."""
+    try:
+        body = json.loads(signed_request.body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise Rejected(400, "invalid_json", "the body must be a JSON object")
+    return body

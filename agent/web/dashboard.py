@@ -13,7 +13,7 @@ import re
 import time
 from typing import Any
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
@@ -21,6 +21,7 @@ from agent.ledger.epochs import current_connection
 from agent.ledger.reasons import explain
 from agent.ledger.report import iso, status_document
 from agent.ledger.stock_levels import followed_products
+from agent.settings import Settings
 from agent.web.backlog import AGE_BANDS, read_backlog
 from agent.web.import_progress import read_import_progress
 from agent.web.loopback import is_loopback
@@ -56,10 +57,13 @@ def backticks(text: str | None) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped))
 
 
-def dashboard_view(now: float | None = None) -> dict[str, Any]:
-    """Everything the page shows, as plain data."""
+def dashboard_view(
+    now: float | None = None, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Everything the page shows, as plain data (`settings`: the app's, which tell
+    the setup section what is missing)."""
     now = time.time() if now is None else now
-    status = status_document()
+    status = status_document(settings)
     backlog = read_backlog(now)
     failures = []
     for failure in status["failures"]:
@@ -110,7 +114,8 @@ def dashboard() -> Response | tuple[str, int]:
     """The dashboard page (loopback clients only)."""
     if not is_loopback(request.remote_addr):
         return "The Tillsync dashboard answers only on this machine (loopback).\n", 403
-    html = render_template("dashboard.html", **dashboard_view())
+    settings = current_app.config["TILLSYNC_SETTINGS"]
+    html = render_template("dashboard.html", **dashboard_view(settings=settings))
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -58,3 +59,9 @@ def record_foreign_requests(page: Page) -> list[str]:
 
     page.on("request", check)
     return foreign
+
+
+def screenshot(page: Page, folder: Path, name: str) -> None:
+    """The whole page as `<folder>/<name>.png` (test-artifacts/, for a person to look at)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

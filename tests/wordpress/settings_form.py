@@ -7,7 +7,7 @@ import re
 import requests
 from wp_site import WordPressSite
 
-SETTINGS_PAGE = "/wp-admin/admin.php?page=tillsync-bridge"
+SETTINGS_PAGE = "/wp-admin/admin.php?page=tillsync"
 
 
 def options_form(session: requests.Session, site: WordPressSite) -> dict[str, str]:

@@ -26,6 +26,8 @@ class SidecarProcess:
     secret: str
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    # More `TILLSYNC_…` settings (a POS, a WooCommerce store, faster passes).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -45,6 +47,7 @@ class SidecarProcess:
             "TILLSYNC_DATA_DIR": str(self.data_dir),
             "TILLSYNC_HOOK_SECRET": self.secret,
             "TILLSYNC_BIND": f"127.0.0.1:{self.port}",
+            **self.env,
         }
         out = self.log.open("ab")
         # A file, not a pipe: a long test must never block on a full pipe.

@@ -71,7 +71,7 @@ def test_settings_page_and_order_box(
     words = LABELS[site_locale]
     order_id = wp_site.drive("checkout")["order_id"]
     assert live_sidecar.orders([order_id])[order_id]["state"] == "pending"
-    settings_url = f"{wp_site.url}/wp-admin/admin.php?page=tillsync-bridge"
+    settings_url = f"{wp_site.url}/wp-admin/admin.php?page=tillsync"
 
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(10_000)

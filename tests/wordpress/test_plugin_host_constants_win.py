@@ -30,11 +30,8 @@ def test_constants_win_and_the_page_shows_them_read_only(
         $kept = $plugin->settings->sanitizeSecret('an-attempt-to-change-it-0123456');
         ob_start();
         (new Tillsync\\Bridge\\Admin\\SettingsPage(
-            $plugin->settings, $plugin->sidecar,
-            new Tillsync\\Bridge\\Admin\\StatusPanel($plugin->sidecar, $plugin->outbox, $plugin->breaker,
-                $plugin->settings),
-            new Tillsync\\Bridge\\Admin\\Notices(), $plugin->mainFile
-        ))->render();
+            $plugin->settings, $plugin->sidecar, new Tillsync\\Bridge\\Admin\\Notices()
+        ))->renderForms();
         $html = ob_get_clean();
         echo wp_json_encode([
             'url' => $plugin->settings->sidecarUrl(),

@@ -43,8 +43,8 @@ def bare_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WordPressSit
 def test_zip_holds_one_plugin_folder(built_zip: Path) -> None:
     version = (REPO / "wp-plugin/tillsync-bridge/tillsync-bridge.php").read_text()
     assert (
-        built_zip.name == "tillsync-bridge-0.2.0.zip"
-        and "Version:              0.2.0" in version
+        built_zip.name == "tillsync-bridge-0.4.0.zip"
+        and "Version:              0.4.0" in version
     )
     names = zipfile.ZipFile(built_zip).namelist()
     assert {n.split("/")[0] for n in names} == {"tillsync-bridge"}

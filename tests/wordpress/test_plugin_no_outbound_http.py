@@ -17,7 +17,7 @@ def test_plugin_screens_make_only_loopback_requests(
     order_id = wp_site.drive("checkout")["order_id"]
     session = wp_site.login(ADMIN)
     for path in (
-        "/wp-admin/admin.php?page=tillsync-bridge",
+        "/wp-admin/admin.php?page=tillsync",
         "/wp-admin/edit.php?post_type=shop_order",
         f"/wp-admin/post.php?post={order_id}&action=edit",
         "/wp-admin/plugins.php",

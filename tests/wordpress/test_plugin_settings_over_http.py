@@ -82,9 +82,7 @@ def test_subscriber_cannot_see_or_use_the_page(
     )
     session = wp_site.login(("subscriber1", "subscriber-password-1"))
 
-    page = session.get(
-        f"{wp_site.url}/wp-admin/admin.php?page=tillsync-bridge", timeout=30
-    )
+    page = session.get(f"{wp_site.url}/wp-admin/admin.php?page=tillsync", timeout=30)
     test = session.post(
         f"{wp_site.url}/wp-admin/admin-post.php",
         data={"action": "tillsync_test_connection"},

@@ -38,6 +38,7 @@ TEST_MU_PLUGINS = (
     "tillsync-test-woocommerce-shim.php",
     "tillsync-test-network-guard.php",
     "tillsync-test-driver.php",
+    "tillsync-test-woo-key-mirror.php",
 )
 
 

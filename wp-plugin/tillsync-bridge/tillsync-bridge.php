@@ -5,7 +5,7 @@
  * Plugin URI:           https://github.com/tillsync/tillsync
  * Description:          Forwards WooCommerce order events, signed, to the Tillsync sidecar that pushes them to
  *                       Lightspeed Retail X-Series, and shows each order's point-of-sale state in WP admin.
- * Version:              0.2.0
+ * Version:              0.4.0
  * Requires at least:    6.1
  * Requires PHP:         8.1
  * WC requires at least: 7.1

@@ -141,6 +141,15 @@ class PosEmulator:
 
     # -- what the HTTP layer calls ---------------------------------------------------
 
+    def serve_consent(self, call: Call) -> Reply:
+        """Answer `GET /connect`, Lightspeed's consent page (no API budget spent)."""
+        if call.method != "GET":
+            return fail(405, "Method Not Allowed", "GET /connect").reply
+        try:
+            return self.oauth.authorize(call)
+        except ApiError as exc:
+            return exc.reply
+
     def serve_admin(self, call: Call) -> Reply:
         """Answer a `/_emulator/...` request."""
         try:

@@ -5,9 +5,14 @@ a new one; using a revoked one is `invalid_grant`. With `revoke_family_on_reuse`
 revoked refresh token presented again also revokes every token descended from the same
 authorization, refresh and access alike (what strict OAuth servers do when they suspect a
 stolen token): the store is disconnected until the merchant authorizes again. Access
-tokens expire after `access_token_ttl` seconds. Only `grant_type=refresh_token` is
-served: the authorization code step happens in a browser, so tests get their first
-refresh token from `issue_refresh_token()` (or `POST /_emulator/oauth/refresh_tokens`).
+tokens expire after `access_token_ttl` seconds.
+
+The authorization step: `GET /connect?response_type=code&client_id=…&redirect_uri=…&state=…`
+stands in for Lightspeed's consent page with the merchant clicking "Allow" — it answers
+302 to `redirect_uri` with `code`, `domain_prefix` and `state`. The code is good once,
+for ten minutes, and only with the same `redirect_uri` (`grant_type=authorization_code`).
+Tests may also take a first refresh token from `issue_refresh_token()` (or `POST
+/_emulator/oauth/refresh_tokens`).
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlparse
 
 from agent.emulators.pos.replies import Call, Reply, fail_oauth
+
+CODE_TTL = 600.0
 
 
 class OAuthIssuer:
@@ -46,6 +54,8 @@ class OAuthIssuer:
         self._access: dict[str, float] = {}  # token -> monotonic expiry
         # Every token -> the authorization it descends from (its family).
         self._family: dict[str, str] = {}
+        # Authorization code -> (redirect_uri, monotonic expiry); each is good once.
+        self._codes: dict[str, tuple[str, float]] = {}
         self.reuses = 0  # revoked refresh tokens presented again
 
     def issue_refresh_token(self) -> str:
@@ -77,6 +87,25 @@ class OAuthIssuer:
             expiry = self._access.get(token)
             return expiry is not None and self._clock() < expiry
 
+    def authorize(self, call: Call) -> Reply:
+        """Serve `GET /connect`: the merchant allowed the app; back to the app."""
+        query = call.query
+        if query.get("response_type") != "code":
+            raise fail_oauth(400, "unsupported_response_type", "response_type=code")
+        if self._client_id is None or query.get("client_id") != self._client_id:
+            raise fail_oauth(400, "invalid_client", "unknown client_id")
+        redirect = query.get("redirect_uri", "")
+        if urlparse(redirect).scheme not in ("http", "https"):
+            raise fail_oauth(400, "invalid_request", "redirect_uri must be a URL")
+        code = secrets.token_urlsafe(18)
+        with self._lock:
+            self._codes[code] = (redirect, self._clock() + CODE_TTL)
+        back = {"code": code, "domain_prefix": self._domain_prefix}
+        if "state" in query:
+            back["state"] = query["state"]
+        joiner = "&" if "?" in redirect else "?"
+        return Reply(302, headers={"Location": redirect + joiner + urlencode(back)})
+
     def exchange(self, call: Call) -> Reply:
         """Serve `POST /api/1.0/token`."""
         form = call.form()
@@ -90,9 +119,13 @@ class OAuthIssuer:
             form.get("client_secret", ""), self._client_secret
         ):
             raise fail_oauth(401, "invalid_client", "client authentication failed")
+        if form.get("grant_type") == "authorization_code":
+            return self._grant(self._redeem(form))
         if form.get("grant_type") != "refresh_token":
             raise fail_oauth(
-                400, "unsupported_grant_type", "only refresh_token is served here"
+                400,
+                "unsupported_grant_type",
+                "grant_type must be authorization_code or refresh_token",
             )
         presented = form.get("refresh_token", "")
         with self._lock:
@@ -105,6 +138,22 @@ class OAuthIssuer:
             self._refresh_tokens.discard(presented)
             self._revoked.add(presented)
             family = self._family[presented]
+        return self._grant(family)
+
+    def _redeem(self, form: dict[str, str]) -> str:
+        """Spend an authorization code; the new token family's name."""
+        code = form.get("code", "")
+        with self._lock:
+            found = self._codes.pop(code, None)
+        if found is None or self._clock() >= found[1]:
+            raise fail_oauth(400, "invalid_grant", "the code is invalid or was used")
+        if form.get("redirect_uri") != found[0]:
+            raise fail_oauth(400, "invalid_grant", "redirect_uri does not match")
+        return code
+
+    def _grant(self, family: str) -> Reply:
+        """A new access and refresh token of `family`."""
+        with self._lock:
             new_refresh = secrets.token_urlsafe(24)
             self._refresh_tokens.add(new_refresh)
             access = secrets.token_urlsafe(24)

@@ -205,6 +205,10 @@ class _Handler(BaseHTTPRequestHandler):
                 outcome = Outcome(
                     emulator.serve_admin(call), "admin", emulator.budget.peek()
                 )
+            elif split.path == "/connect":
+                outcome = Outcome(
+                    emulator.serve_consent(call), "consent", emulator.budget.peek()
+                )
             elif split.path.startswith("/api/"):
                 outcome = self.server.gate.answer(
                     call, self.headers.get("Authorization")

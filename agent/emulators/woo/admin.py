@@ -7,6 +7,13 @@
                                                "status_5xx"}
     PUT    /_emulator/hook                    {"url", "secret"} (or nulls to stop)
     PUT    /_emulator/settings                {"manages_stock": bool}
+    GET    /_emulator/keys                    the REST key table, without secrets
+    POST   /_emulator/keys                    {"consumer_key": wc_api_hash(ck),
+                                               "consumer_secret": "cs_…",
+                                               "permissions": "read_write",
+                                               "description"?}: a key made the way a
+                                               plugin makes it (api_keys.py)
+    POST   /_emulator/keys/revoke             {"consumer_key": wc_api_hash(ck)}
     POST   /_emulator/orders                  create (see order_specs.py)
     GET    /_emulator/orders/{id}             the order with its notes
     PUT    /_emulator/orders/{id}             edit; "touch_modified": false keeps
@@ -223,6 +230,16 @@ def _settings(emu: WooEmulator, method: str, ids: dict[str, int], data: Any) -> 
     return Reply(200, {"manages_stock": emu.store.manages_stock})
 
 
+def _keys(emu: WooEmulator, method: str, ids: dict[str, int], data: Any) -> Reply:
+    if method == "GET":
+        return Reply(200, {"keys": emu.api_keys.listed()})
+    return Reply(201, emu.api_keys.register(data).public())
+
+
+def _revoke_key(emu: WooEmulator, method: str, ids: dict[str, int], data: Any) -> Reply:
+    return Reply(200, {"revoked": emu.api_keys.revoke(data).public()})
+
+
 def _new_order(emu: WooEmulator, method: str, ids: dict[str, int], data: Any) -> Reply:
     return _changed(emu, 201, lambda s, ch: create_order(s, data, ch))
 
@@ -278,6 +295,8 @@ ROUTES = [
     route("PUT", "/faults", _faults),
     route("PUT", "/hook", _hook),
     route("PUT", "/settings", _settings),
+    route("GET POST", "/keys", _keys),
+    route("POST", "/keys/revoke", _revoke_key),
     route("POST", "/orders", _new_order),
     route("GET PUT DELETE", "/orders/{id}", _one_order),
     route("POST", "/orders/{id}/refunds", _refund),

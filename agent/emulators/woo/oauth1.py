@@ -110,15 +110,16 @@ class NonceStore:
 
 
 class OAuthVerifier:
-    """Checks OAuth 1.0a requests against the store's consumer keys."""
+    """Checks OAuth 1.0a requests against the store's consumer keys (`secret_of`:
+    a clear consumer key's secret, None for a key the store does not have)."""
 
     def __init__(
         self,
-        consumers: dict[str, str],
+        secret_of: Callable[[str], str | None],
         home_url: str,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.consumers = consumers
+        self.secret_of = secret_of
         self.home_url = home_url.rstrip("/")
         self.clock = clock
         self.nonces = NonceStore()
@@ -144,7 +145,7 @@ class OAuthVerifier:
                 f"Missing OAuth parameter{plural} {', '.join(missing)}",
             )
         key = params["oauth_consumer_key"]
-        secret = self.consumers.get(key)
+        secret = self.secret_of(key)
         if secret is None:
             raise _auth_error("Consumer key is invalid.")
         method_name = params["oauth_signature_method"]

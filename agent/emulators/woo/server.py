@@ -26,6 +26,7 @@ from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from agent.emulators.woo import admin
+from agent.emulators.woo.api_keys import ApiKeys
 from agent.emulators.woo.faults import Faults
 from agent.emulators.woo.hook_sender import send_hook
 from agent.emulators.woo.http_serving import EmulatorHTTPServer
@@ -113,6 +114,7 @@ class WooEmulator:
         seed_orders(self.store, orders, rng)
         self.faults = Faults(random.Random(seed))
         self.log = RequestLog()
+        self.api_keys = ApiKeys(key, secret)
         self.authenticator: Authenticator | None = None
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -127,8 +129,7 @@ class WooEmulator:
         bound_port = int(self._server.server_address[1])
         self.base_url = f"http://{self.host}:{bound_port}"
         self.authenticator = Authenticator(
-            self.key,
-            self.secret,
+            self.api_keys,
             home_url=self.base_url,
             trust_basic=self.trust_basic,
             clock=time.time,
@@ -275,6 +276,30 @@ class WooEmulator:
         fail_next, drop_next, status_5xx); the settings now in force."""
         return self.faults.update(settings)
 
+    def register_key(
+        self,
+        consumer_key: str,
+        consumer_secret: str,
+        permissions: str = "read_write",
+        description: str = "",
+    ) -> dict[str, object]:
+        """Add a REST key as a plugin inserts it in the key table: `consumer_key` is
+        `wc_api_hash(ck)` (see `api_hash`), the secret in clear; requests signed with
+        the clear ck and cs are then accepted until `revoke_key`."""
+        row = self.api_keys.register(
+            {
+                "consumer_key": consumer_key,
+                "consumer_secret": consumer_secret,
+                "permissions": permissions,
+                "description": description,
+            }
+        )
+        return row.public()
+
+    def revoke_key(self, consumer_key: str) -> dict[str, object]:
+        """Delete a registered key (by its hash), as WooCommerce's "Revoke" does."""
+        return self.api_keys.revoke({"consumer_key": consumer_key}).public()
+
     def set_manages_stock(self, manages: bool) -> None:
         """The store-wide "manage stock" option."""
         with self.store.lock:
@@ -350,6 +375,7 @@ class WooEmulator:
             "notes": {o["id"]: self.notes(o["id"]) for o in self.orders()},
             "faults": self.faults.update({}),
             "manages_stock": self.store.manages_stock,
+            "keys": self.api_keys.listed(),
             "hook_url": self._hook[0] if self._hook else None,
             "counters": self.counters,
         }

@@ -240,6 +240,22 @@ namespace {
         }
     }
 
+    /** wc_rand_hash() of WooCommerce 7.8.2 (wc-core-functions.php), unchanged. */
+    function wc_rand_hash()
+    {
+        if (!function_exists('openssl_random_pseudo_bytes')) {
+            return sha1(wp_rand());
+        }
+
+        return bin2hex(openssl_random_pseudo_bytes(20));
+    }
+
+    /** wc_api_hash() of WooCommerce 7.8.2 (wc-core-functions.php), unchanged. */
+    function wc_api_hash($data)
+    {
+        return hash_hmac('sha256', $data, 'wc-api');
+    }
+
     function wc_format_decimal(string $number): string
     {
         return number_format((float) $number, 2, '.', '');
@@ -422,4 +438,31 @@ namespace {
     add_action('admin_menu', static function (): void {
         add_menu_page('WooCommerce', 'WooCommerce', 'edit_others_shop_orders', 'woocommerce', null, 'dashicons-cart', '55.5');
     }, 9);
+
+    // WC_Install::create_tables(): the REST API key table, exactly as WooCommerce 7.8.2's
+    // WC_Install::get_schema() defines it (made once, as an install would).
+    add_action('init', static function (): void {
+        global $wpdb;
+        if (get_option('tillsync_test_wc_api_keys_table') === '7.8.2') {
+            return;
+        }
+        require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+        $collate = $wpdb->has_cap('collation') ? $wpdb->get_charset_collate() : '';
+        dbDelta("
+CREATE TABLE {$wpdb->prefix}woocommerce_api_keys (
+  key_id BIGINT UNSIGNED NOT NULL auto_increment,
+  user_id BIGINT UNSIGNED NOT NULL,
+  description varchar(200) NULL,
+  permissions varchar(10) NOT NULL,
+  consumer_key char(64) NOT NULL,
+  consumer_secret char(43) NOT NULL,
+  nonces longtext NULL,
+  truncated_key char(7) NOT NULL,
+  last_access datetime NULL default null,
+  PRIMARY KEY  (key_id),
+  KEY consumer_key (consumer_key),
+  KEY consumer_secret (consumer_secret)
+) $collate;");
+        update_option('tillsync_test_wc_api_keys_table', '7.8.2');
+    }, 1);
 }

@@ -104,9 +104,17 @@ final class Installer
     public function uninstall(): void
     {
         global $wpdb;
-        foreach ([Settings::URL_OPTION, Settings::SECRET_OPTION, Breaker::OPTION, self::DB_VERSION_OPTION] as $name) {
+        $options = [
+            Settings::URL_OPTION,
+            Settings::SECRET_OPTION,
+            Breaker::OPTION,
+            self::DB_VERSION_OPTION,
+            WooRestKey::OPTION,
+        ];
+        foreach ($options as $name) {
             delete_option($name);
         }
+        delete_metadata('user', 0, Admin\CredentialRequests::STATE_META, '', true);
         $this->outbox->dropTable();
         wp_clear_scheduled_hook(OutboxDrain::CRON_HOOK);
         $wpdb->query(

@@ -9,17 +9,24 @@ declare(strict_types=1);
 namespace Tillsync\Bridge;
 
 use Automattic\WooCommerce\Utilities\FeaturesUtil;
+use Tillsync\Bridge\Admin\ActionForm;
+use Tillsync\Bridge\Admin\ActionRequests;
+use Tillsync\Bridge\Admin\CredentialRequests;
+use Tillsync\Bridge\Admin\CredentialsSection;
 use Tillsync\Bridge\Admin\Notices;
 use Tillsync\Bridge\Admin\OrderBox;
 use Tillsync\Bridge\Admin\OrderColumn;
 use Tillsync\Bridge\Admin\SettingsPage;
+use Tillsync\Bridge\Admin\SidecarState;
 use Tillsync\Bridge\Admin\StatusPanel;
+use Tillsync\Bridge\Admin\Tabs;
+use Tillsync\Bridge\Admin\TillsyncPage;
 
 defined('ABSPATH') || exit;
 
 final class Plugin
 {
-    public const VERSION = '0.2.0';
+    public const VERSION = '0.4.0';
     public const TEXT_DOMAIN = 'tillsync-bridge';
 
     private static ?Plugin $instance = null;
@@ -37,10 +44,8 @@ final class Plugin
     public readonly Sender $sender;
     public readonly OutboxDrain $drain;
     public readonly Installer $installer;
-    private Notices $notices;
-    private SettingsPage $settingsPage;
-    private OrderColumn $orderColumn;
-    private OrderBox $orderBox;
+    /** @var array<string, object> the admin screens' parts, built on first use */
+    private array $parts = [];
 
     private function __construct(string $mainFile)
     {
@@ -53,11 +58,58 @@ final class Plugin
         $this->drain = new OutboxDrain($this->sidecar, $this->outbox, $this->breaker, $this->settings);
         $this->sender = new Sender($this->capture, $this->sidecar, $this->outbox, $this->breaker, $this->settings);
         $this->installer = new Installer($this->settings, $this->outbox, $this->breaker);
-        $this->notices = new Notices();
-        $panel = new StatusPanel($this->sidecar, $this->outbox, $this->breaker, $this->settings);
-        $this->settingsPage = new SettingsPage($this->settings, $this->sidecar, $panel, $this->notices, $mainFile);
-        $this->orderColumn = new OrderColumn($this->sidecar);
-        $this->orderBox = new OrderBox($this->sidecar, $this->notices);
+    }
+
+    /**
+     * One part of the admin screens, built (with what it needs) the first time one of its
+     * hooks fires: a checkout never loads the screens' classes.
+     */
+    private function part(string $name): object
+    {
+        return $this->parts[$name] ??= $this->build($name);
+    }
+
+    private function build(string $name): object
+    {
+        return match ($name) {
+            'notices' => new Notices(),
+            'state' => new SidecarState($this->sidecar, $this->settings),
+            'wooKey' => new WooRestKey(),
+            'settingsPage' => new SettingsPage($this->settings, $this->sidecar, $this->part('notices')),
+            'credentials' => new CredentialRequests(
+                $this->sidecar,
+                $this->part('state'),
+                $this->part('wooKey'),
+                $this->part('notices')
+            ),
+            'actions' => new ActionRequests($this->sidecar, $this->part('notices'), $this->part('wooKey')),
+            'page' => new TillsyncPage(
+                $this->part('state'),
+                new Tabs\ConnectionTab(
+                    $this->part('settingsPage'),
+                    new StatusPanel($this->sidecar, $this->outbox, $this->breaker, $this->settings),
+                    $this->part('state'),
+                    new CredentialsSection($this->part('state'), $this->part('credentials')),
+                    $this->part('credentials')
+                ),
+                new Tabs\HistoryTab($this->part('state')),
+                new Tabs\BackupsTab($this->part('state')),
+                new Tabs\OrdersTab($this->part('state')),
+                new Tabs\ReconcileTab($this->part('state')),
+                new Tabs\StockTab($this->part('state')),
+                $this->mainFile
+            ),
+            'column' => new OrderColumn($this->sidecar),
+            'box' => new OrderBox($this->sidecar, $this->part('notices')),
+        };
+    }
+
+    /**
+     * A hook callback that calls `$method` on the part `$name`, building it then.
+     */
+    private function later(string $name, string $method): \Closure
+    {
+        return fn (mixed ...$args): mixed => $this->part($name)->{$method}(...$args);
     }
 
     /**
@@ -103,9 +155,7 @@ final class Plugin
     {
         $basename = plugin_basename($this->mainFile);
         $capture = $this->capture;
-        $column = $this->orderColumn;
-        $box = $this->orderBox;
-        $page = $this->settingsPage;
+        $later = fn (string $name, string $method): \Closure => $this->later($name, $method);
 
         return [
             // Lifecycle, languages, the WooCommerce guard, the outbox drain.
@@ -134,29 +184,46 @@ final class Plugin
             // Send: one event per order once the request is done (after WordPress flushed its output).
             ['woocommerce', 'shutdown', [$this->sender, 'onShutdown'], 100, 0],
 
-            // Admin: settings page, test connection, notices.
-            ['woocommerce', 'admin_menu', [$page, 'addMenu'], 60, 0],
+            // Admin: WooCommerce › Tillsync and its tabs, settings, test connection, notices.
+            ['woocommerce', 'admin_menu', $later('page', 'addMenu'), 60, 0],
             ['woocommerce', 'admin_init', [$this->installer, 'upgradeIfNeeded'], 5, 0],
-            ['woocommerce', 'admin_init', [$page, 'registerSettings'], 10, 0],
-            ['woocommerce', 'option_page_capability_' . SettingsPage::OPTION_GROUP, [$page, 'capability'], 10, 0],
-            ['woocommerce', 'admin_post_' . SettingsPage::TEST_ACTION, [$page, 'handleTestConnection'], 10, 0],
-            ['woocommerce', 'admin_enqueue_scripts', [$page, 'enqueueStyles'], 10, 1],
-            ['woocommerce', 'admin_notices', [$this->notices, 'render'], 10, 0],
+            ['woocommerce', 'admin_init', $later('settingsPage', 'registerSettings'), 10, 0],
+            [
+                'woocommerce', 'option_page_capability_' . SettingsPage::OPTION_GROUP,
+                $later('settingsPage', 'capability'), 10, 0,
+            ],
+            [
+                'woocommerce', 'admin_post_' . SettingsPage::TEST_ACTION,
+                $later('settingsPage', 'handleTestConnection'), 10, 0,
+            ],
+            ['woocommerce', 'admin_enqueue_scripts', $later('page', 'enqueueAssets'), 10, 1],
+            ['woocommerce', 'admin_notices', $later('notices', 'render'), 10, 0],
+
+            // Admin: the tabs' actions, sent to the sidecar from here, and followed by the page's script.
+            ['woocommerce', 'admin_post_' . ActionForm::POST_ACTION, $later('actions', 'handleAction'), 10, 0],
+            ['woocommerce', 'wp_ajax_' . ActionRequests::POLL_ACTION, $later('actions', 'handlePoll'), 10, 0],
+
+            // Admin: credentials — the POS token, "Connect with Lightspeed" and its return, the WooCommerce key.
+            ['woocommerce', 'admin_post_' . CredentialRequests::POST_ACTION, $later('credentials', 'handle'), 10, 0],
+            ['woocommerce', 'admin_init', $later('credentials', 'handleOAuthReturn'), 20, 0],
 
             // Admin: the POS column on both order list screens (classic posts and HPOS).
-            ['woocommerce', 'manage_edit-shop_order_columns', [$column, 'addColumn'], 20, 1],
-            ['woocommerce', 'manage_shop_order_posts_custom_column', [$column, 'renderForPost'], 10, 2],
-            ['woocommerce', 'manage_woocommerce_page_wc-orders_columns', [$column, 'addColumn'], 20, 1],
-            ['woocommerce', 'manage_woocommerce_page_wc-orders_custom_column', [$column, 'renderForOrder'], 10, 2],
+            ['woocommerce', 'manage_edit-shop_order_columns', $later('column', 'addColumn'), 20, 1],
+            ['woocommerce', 'manage_shop_order_posts_custom_column', $later('column', 'renderForPost'), 10, 2],
+            ['woocommerce', 'manage_woocommerce_page_wc-orders_columns', $later('column', 'addColumn'), 20, 1],
+            [
+                'woocommerce', 'manage_woocommerce_page_wc-orders_custom_column',
+                $later('column', 'renderForOrder'), 10, 2,
+            ],
             [
                 'woocommerce', 'woocommerce_order_list_table_prepare_items_query_args',
-                [$column, 'expectListQuery'], 10, 1,
+                $later('column', 'expectListQuery'), 10, 1,
             ],
-            ['woocommerce', 'woocommerce_order_query', [$column, 'rememberListPage'], 10, 2],
+            ['woocommerce', 'woocommerce_order_query', $later('column', 'rememberListPage'), 10, 2],
 
             // Admin: the box on the order screen and its "Send to POS again".
-            ['woocommerce', 'add_meta_boxes', [$box, 'addBox'], 30, 2],
-            ['woocommerce', 'admin_post_' . OrderBox::RETRY_ACTION, [$box, 'handleRetry'], 10, 0],
+            ['woocommerce', 'add_meta_boxes', $later('box', 'addBox'), 30, 2],
+            ['woocommerce', 'admin_post_' . OrderBox::RETRY_ACTION, $later('box', 'handleRetry'), 10, 0],
         ];
     }
 

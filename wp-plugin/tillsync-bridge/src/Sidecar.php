@@ -74,6 +74,89 @@ final class Sidecar
         return $this->request('POST', '/orders/retry', $body, self::ADMIN_TIMEOUT);
     }
 
+    /**
+     * POST /admin/actions: ask the sidecar's scheduler to run an action (README "WP admin's API").
+     *
+     * The same $requestId always names the same action, so a form sent twice runs once.
+     *
+     * @param array<string, mixed> $params
+     */
+    public function askAction(string $kind, array $params, string $requestId): SidecarResponse
+    {
+        return $this->postAdmin('/admin/actions', [
+            'kind' => $kind,
+            // An empty PHP array would be a JSON list; the sidecar wants an object.
+            'params' => (object) $params,
+            'request_id' => $requestId,
+        ]);
+    }
+
+    /**
+     * POST /admin/credentials: hand credentials over, checked by the sidecar before it uses them.
+     *
+     * $given is ['values' => [field => text]] or ['oauth' => [code, redirect_uri, domain_prefix]];
+     * the answer carries the check-credentials action.
+     *
+     * @param array<string, array<string, string>> $given
+     */
+    public function giveCredentials(array $given, string $requestId): SidecarResponse
+    {
+        return $this->postAdmin('/admin/credentials', $given + ['request_id' => $requestId]);
+    }
+
+    /**
+     * GET /admin/setup: where each credential comes from (a secret only as its fingerprint),
+     * the "Connect with Lightspeed" address, the connection.
+     */
+    public function setup(): SidecarResponse
+    {
+        return $this->request('GET', '/admin/setup', '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * GET /admin/actions/<id>: one action's state, progress, result or error.
+     */
+    public function action(int $actionId): SidecarResponse
+    {
+        return $this->request('GET', '/admin/actions/' . $actionId, '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * GET /admin/actions?kind=…: the newest action of that kind, or null.
+     */
+    public function latestAction(string $kind): SidecarResponse
+    {
+        return $this->request('GET', '/admin/actions?kind=' . rawurlencode($kind), '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * GET /admin/import: the latest history import's progress, or null.
+     */
+    public function importProgress(): SidecarResponse
+    {
+        return $this->request('GET', '/admin/import', '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * GET /admin/backups: the POS backups, newest first.
+     */
+    public function backups(): SidecarResponse
+    {
+        return $this->request('GET', '/admin/backups', '', self::ADMIN_TIMEOUT);
+    }
+
+    /**
+     * A signed POST to /admin/…, with a send id of its own: the sidecar accepts a POST's
+     * signature once, and the same body sent twice in one second would sign the same bytes.
+     *
+     * @param array<string, mixed> $body
+     */
+    private function postAdmin(string $path, array $body): SidecarResponse
+    {
+        $body['send_id'] = wp_generate_uuid4();
+        return $this->request('POST', $path, (string) wp_json_encode($body), self::ADMIN_TIMEOUT);
+    }
+
     private function request(string $method, string $path, string $body, float $timeout): SidecarResponse
     {
         $secret = $this->settings->secret();

@@ -15,12 +15,25 @@ namespace Tillsync\Bridge;
 defined('ABSPATH') || exit;
 
 return [
+    Admin\ActionForm::class => 'Admin/ActionForm.php',
+    Admin\ActionRequests::class => 'Admin/ActionRequests.php',
+    Admin\ActionResult::class => 'Admin/ActionResult.php',
+    Admin\CredentialRequests::class => 'Admin/CredentialRequests.php',
+    Admin\CredentialsSection::class => 'Admin/CredentialsSection.php',
     Admin\Notices::class => 'Admin/Notices.php',
     Admin\OrderBox::class => 'Admin/OrderBox.php',
     Admin\OrderColumn::class => 'Admin/OrderColumn.php',
     Admin\SettingsPage::class => 'Admin/SettingsPage.php',
     Admin\StateLabels::class => 'Admin/StateLabels.php',
+    Admin\SidecarState::class => 'Admin/SidecarState.php',
     Admin\StatusPanel::class => 'Admin/StatusPanel.php',
+    Admin\Tabs\BackupsTab::class => 'Admin/Tabs/BackupsTab.php',
+    Admin\Tabs\ConnectionTab::class => 'Admin/Tabs/ConnectionTab.php',
+    Admin\Tabs\HistoryTab::class => 'Admin/Tabs/HistoryTab.php',
+    Admin\Tabs\OrdersTab::class => 'Admin/Tabs/OrdersTab.php',
+    Admin\Tabs\ReconcileTab::class => 'Admin/Tabs/ReconcileTab.php',
+    Admin\Tabs\StockTab::class => 'Admin/Tabs/StockTab.php',
+    Admin\TillsyncPage::class => 'Admin/TillsyncPage.php',
     Breaker::class => 'Breaker.php',
     Capture::class => 'Capture.php',
     Event::class => 'Event.php',
@@ -34,4 +47,5 @@ return [
     Sidecar::class => 'Sidecar.php',
     SidecarResponse::class => 'SidecarResponse.php',
     Signer::class => 'Signer.php',
+    WooRestKey::class => 'WooRestKey.php',
 ];

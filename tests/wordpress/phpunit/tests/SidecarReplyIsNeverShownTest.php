@@ -46,7 +46,7 @@ final class SidecarReplyIsNeverShownTest extends PluginTestCase
     private function page(): SettingsPage
     {
         $plugin = $this->plugin();
-        return new SettingsPage($plugin->settings, $plugin->sidecar, $this->panel(), new Notices(), $plugin->mainFile);
+        return new SettingsPage($plugin->settings, $plugin->sidecar, new Notices());
     }
 
     public function testConnectedIsOneFixedSentence(): void

@@ -1,14 +1,13 @@
 <?php
 
 /**
- * WooCommerce → Tillsync: sidecar URL, write-only secret, "Test connection", status panel.
+ * The settings on the Connection tab: sidecar URL, write-only secret, "Test connection".
  */
 
 declare(strict_types=1);
 
 namespace Tillsync\Bridge\Admin;
 
-use Tillsync\Bridge\Plugin;
 use Tillsync\Bridge\Settings;
 use Tillsync\Bridge\Sidecar;
 
@@ -16,38 +15,15 @@ defined('ABSPATH') || exit;
 
 final class SettingsPage
 {
-    public const PAGE_SLUG = 'tillsync-bridge';
     public const OPTION_GROUP = 'tillsync_bridge';
     public const TEST_ACTION = 'tillsync_test_connection';
     public const CAPABILITY = 'manage_woocommerce';
-    /** Screens that show a Tillsync state and need the stylesheet. */
-    private const ORDER_SCREENS = ['shop_order', 'edit-shop_order', 'woocommerce_page_wc-orders'];
-
-    private string $hookSuffix = '';
 
     public function __construct(
         private Settings $settings,
         private Sidecar $sidecar,
-        private StatusPanel $panel,
         private Notices $notices,
-        private string $mainFile,
     ) {
-    }
-
-    /**
-     * admin_menu: the page sits under WooCommerce.
-     */
-    public function addMenu(): void
-    {
-        $suffix = add_submenu_page(
-            'woocommerce',
-            __('Tillsync point-of-sale sync', 'tillsync-bridge'),
-            __('Tillsync', 'tillsync-bridge'),
-            self::CAPABILITY,
-            self::PAGE_SLUG,
-            [$this, 'render']
-        );
-        $this->hookSuffix = is_string($suffix) ? $suffix : '';
     }
 
     /**
@@ -77,29 +53,11 @@ final class SettingsPage
     }
 
     /**
-     * admin_enqueue_scripts: the small stylesheet, only where Tillsync shows something.
-     */
-    public function enqueueStyles(mixed $hookSuffix = ''): void
-    {
-        $screen = function_exists('get_current_screen') ? get_current_screen() : null;
-        $screenId = $screen instanceof \WP_Screen ? $screen->id : '';
-        if ($hookSuffix !== $this->hookSuffix && !in_array($screenId, self::ORDER_SCREENS, true)) {
-            return;
-        }
-        wp_enqueue_style(
-            'tillsync-bridge-admin',
-            plugins_url('assets/admin.css', $this->mainFile),
-            [],
-            Plugin::VERSION
-        );
-    }
-
-    /**
-     * The settings page URL.
+     * Where the settings are: the Connection tab.
      */
     public static function url(): string
     {
-        return admin_url('admin.php?page=' . self::PAGE_SLUG);
+        return TillsyncPage::url('connection');
     }
 
     /**
@@ -160,15 +118,10 @@ final class SettingsPage
     }
 
     /**
-     * The page itself.
+     * The settings form and "Test connection" (the Connection tab shows them first).
      */
-    public function render(): void
+    public function renderForms(): void
     {
-        if (!current_user_can(self::CAPABILITY)) {
-            wp_die(esc_html__('You are not allowed to see this page.', 'tillsync-bridge'), '', ['response' => 403]);
-        }
-        echo '<div class="wrap tillsync-settings">';
-        echo '<h1>' . esc_html__('Tillsync point-of-sale sync', 'tillsync-bridge') . '</h1>';
         settings_errors();
         echo '<form method="post" action="' . esc_url(admin_url('options.php')) . '" id="tillsync-settings-form">';
         settings_fields(self::OPTION_GROUP);
@@ -190,9 +143,6 @@ final class SettingsPage
             'id' => 'tillsync-test-connection',
         ]);
         echo '</form>';
-
-        $this->panel->render();
-        echo '</div>';
     }
 
     private function renderUrlRow(): void

@@ -124,13 +124,15 @@ final class StatusPanel
             $lastPush ? self::when($lastPush) : __('never', 'tillsync-bridge')
         )) . '</p>';
 
-        $this->renderFailures(is_array($data['failures'] ?? null) ? $data['failures'] : []);
+        self::renderFailureList(is_array($data['failures'] ?? null) ? $data['failures'] : []);
     }
 
     /**
+     * The orders that need the merchant, each with the reason sentence (shown first on the tabs).
+     *
      * @param array<int|string, mixed> $failures
      */
-    private function renderFailures(array $failures): void
+    public static function renderFailureList(array $failures): void
     {
         echo '<h3>' . esc_html__('Orders that need you', 'tillsync-bridge') . '</h3>';
         if ($failures === []) {

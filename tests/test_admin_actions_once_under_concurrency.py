@@ -108,11 +108,11 @@ def test_racing_runners_run_each_action_once(
 @every_backend
 def test_a_dead_runner_keeps_its_action_until_the_lease_ends(admin: Admin):
     asked = request_action("retrigger-preview", {}, "form-1").action
-    dead = claim_next("dead-runner", lease_seconds=0.8)
+    dead = claim_next("dead-runner", lease_seconds=2.0)
     assert dead is not None and dead.id == asked.id
-    taker = ActionRunner(Settings.from_mapping(admin.env), lease_seconds=0.8)
+    taker = ActionRunner(Settings.from_mapping(admin.env), lease_seconds=2.0)
     assert taker.run_pending() == 0, "taken while its runner's lease still held"
-    time.sleep(1.0)
+    time.sleep(2.2)
     assert taker.run_pending() == 1
     action = AdminAction.get_by_id(asked.id)
     assert action.state == "done" and action.owner == taker.owner
@@ -133,17 +133,17 @@ def test_a_long_silent_action_keeps_its_lease_while_its_runner_lives(
     def slow(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
         runs.append("ran")
         started.set()
-        time.sleep(2.0)  # three leases long, and never a progress report
+        time.sleep(4.5)  # three leases long, and never a progress report
         return {}
 
     monkeypatch.setitem(runner_module.HANDLERS, "backup", slow)
     assert admin.ask("backup")[0] == 202
     settings = Settings.from_mapping(admin.env)
-    first, second = ActionRunner(settings, 0.6), ActionRunner(settings, 0.6)
+    first, second = ActionRunner(settings, 1.5), ActionRunner(settings, 1.5)
     worker = threading.Thread(target=first.run_pending)
     worker.start()
     assert started.wait(10)
-    deadline = time.monotonic() + 1.8
+    deadline = time.monotonic() + 4.0
     while time.monotonic() < deadline:
         assert second.run_pending() == 0, "taken from a runner that is alive"
         time.sleep(0.1)

@@ -10,6 +10,7 @@ from agent.pos import (
     OAuthRefresh,
     PosAuth,
     PosClient,
+    PosError,
     base_url_for,
 )
 from agent.pos.governor import RateGovernor
@@ -23,7 +24,7 @@ from agent.settings import (
     missing_for_woo,
     require_all,
 )
-from agent.woo import WooClient
+from agent.woo import WooClient, WooError
 from agent.woo.transport import RequestObserver as WooObserver
 
 
@@ -84,3 +85,10 @@ def woo_client(settings: Settings, observer: WooObserver | None = None) -> WooCl
         settings.require("TILLSYNC_WC_SECRET"),
         observer=observer,
     )
+
+
+def refusal_sentence(error: PosError | WooError) -> str:
+    """How a command or a WP admin action says the POS or WooCommerce would not do it."""
+    if isinstance(error, PosError):
+        return f"the POS refused or did not answer: {error}"
+    return f"WooCommerce refused or did not answer: {error}"

@@ -23,7 +23,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from agent.clients import pos_client, pos_identity, woo_client
+from agent.clients import pos_client, pos_identity, refusal_sentence, woo_client
 from agent.data_dir import secure_data_dir, sqlite_path
 from agent.ledger.admin_credentials import effective_settings
 from agent.ledger.db import open_ledger as open_ledger_db
@@ -72,10 +72,8 @@ def refusals_fail(*own: type[Exception]) -> Iterator[None]:
         yield
     except own as error:
         fail(str(error))
-    except PosError as error:
-        fail(f"the POS refused or did not answer: {error}")
-    except WooError as error:
-        fail(f"WooCommerce refused or did not answer: {error}")
+    except (PosError, WooError) as error:
+        fail(refusal_sentence(error))
 
 
 def load_settings() -> Settings:

@@ -32,6 +32,13 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+def kill_worker(worker: subprocess.Popen) -> None:
+    """SIGKILL the worker's whole process group (if still alive) and reap it."""
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
 def settings_env(world: World, database_url: str) -> dict[str, str]:
     return {
         "TILLSYNC_DATABASE_URL": database_url,
@@ -75,14 +82,11 @@ def test_sigkill_mid_batch_never_duplicates_nor_loses(ledger, database_url):
                 if sent == ORDERS:
                     break
                 if kills < 25:
-                    os.killpg(worker.pid, signal.SIGKILL)
-                    worker.wait()
+                    kill_worker(worker)
                     kills += 1
                     worker = start_worker(env)
         finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            kill_worker(worker)
 
         states = collections.Counter(o.state for o in Order.select())
         assert states == {"sent": ORDERS}, (states, pos.format_request_log())

@@ -8,14 +8,12 @@ exactly one live sale; every void hit the sale the POS made (none created a new 
 from __future__ import annotations
 
 import collections
-import os
 import random
-import signal
 import time
 
 import pytest
 from sync_world import KEY, SECRET, TOKEN, World
-from test_crash_sigkill_never_duplicates import settings_env, start_worker
+from test_crash_sigkill_never_duplicates import kill_worker, settings_env, start_worker
 
 from agent.emulators.pos import PosEmulator
 from agent.emulators.woo import WooEmulator
@@ -69,14 +67,11 @@ def test_sigkill_with_pos_assigned_ids_keeps_one_live_sale_each(ledger, database
                     if not changed.exists():
                         break
                 if kills < KILLS:
-                    os.killpg(worker.pid, signal.SIGKILL)
-                    worker.wait()
+                    kill_worker(worker)
                     kills += 1
                     worker = start_worker(env)
         finally:
-            if worker.poll() is None:
-                os.killpg(worker.pid, signal.SIGKILL)
-                worker.wait()
+            kill_worker(worker)
 
         states = collections.Counter(o.state for o in Order.select())
         assert states == {"sent": ORDERS}, (states, pos.format_request_log())

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from agent.clients import refusal_sentence
 from agent.control import (
     check_actions,
     connection_actions,
@@ -113,10 +114,9 @@ class ActionRunner:
             result = HANDLERS[action.kind](ctx, action_params(action))
         except (ActionFailed, ConfigError) as error:
             finish(action.id, self.owner, error=str(error))
-        except PosError as error:
-            finish(action.id, self.owner, error=f"the POS refused: {error}")
-        except WooError as error:
-            finish(action.id, self.owner, error=f"WooCommerce refused: {error}")
+        except (PosError, WooError) as error:
+            # The sentence the matching command prints.
+            finish(action.id, self.owner, error=refusal_sentence(error))
         except Exception:
             log.exception("admin action %s (%s) failed", action.id, action.kind)
             finish(

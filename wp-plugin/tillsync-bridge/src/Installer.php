@@ -99,7 +99,9 @@ final class Installer
 
     /**
      * Uninstall from the current site: options, the outbox table, scheduled events and the
-     * plugin's transients go.
+     * plugin's transients go, and so does the WooCommerce REST key the plugin made (a
+     * read-write key to the shop must not outlive the plugin that answers for it; keys the
+     * merchant made stay). Deactivating keeps everything, the key included.
      */
     public function uninstall(): void
     {
@@ -109,8 +111,8 @@ final class Installer
             Settings::SECRET_OPTION,
             Breaker::OPTION,
             self::DB_VERSION_OPTION,
-            WooRestKey::OPTION,
         ];
+        (new WooRestKey())->revokeRemembered();
         foreach ($options as $name) {
             delete_option($name);
         }

@@ -74,12 +74,17 @@ final class WooRestKey
     }
 
     /**
-     * Revokes a key: deletes its row, as WooCommerce's key list does.
+     * Revokes a key: deletes its row, as WooCommerce's key list does. Nothing to do when
+     * WooCommerce's table is gone (WooCommerce deleted with its data before this plugin).
      */
     public function delete(int $keyId): void
     {
         global $wpdb;
-        $wpdb->delete(self::table(), ['key_id' => $keyId], ['%d']);
+        $table = self::table();
+        if ($wpdb->get_var($wpdb->prepare('SHOW TABLES LIKE %s', $wpdb->esc_like($table))) !== $table) {
+            return;
+        }
+        $wpdb->delete($table, ['key_id' => $keyId], ['%d']);
     }
 
     /**

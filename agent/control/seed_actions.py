@@ -23,14 +23,7 @@ from agent.pos.governor import budget_for
 from agent.progress import Progress, eta_from_rate_limit
 from agent.quantities import units_text
 from agent.stock.backups import manual_backup
-from agent.stock.restore import (
-    UNCERTAIN,
-    apply_restore,
-    plan_restore,
-    remaining_items,
-    start_restore,
-    unfinished_restore,
-)
+from agent.stock.restore import UNCERTAIN, pending_restore
 
 SHOWN_CHANGES = 200
 
@@ -128,26 +121,22 @@ def _backup(params: dict[str, Any]) -> Backup:
 def restore_preview(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """The levels a restore would write, now against then (`restore-stock --dry-run`)."""
     chosen = _backup(params)
-    mode = params.get("restore_mode", UNDO_IMPORT)
-    unfinished = unfinished_restore(chosen, mode)
-    if unfinished is not None:
-        left = remaining_items(unfinished)
+    pending = pending_restore(ctx.pos, chosen, params.get("restore_mode", UNDO_IMPORT))
+    summary = {"backup_id": chosen.id, "mode": pending.mode}
+    if pending.resumes is not None:
         return {
-            "backup_id": chosen.id,
-            "mode": mode,
-            "resumes": unfinished.id,
-            "count": len(left),
+            **summary,
+            "resumes": pending.resumes.id,
+            "count": len(pending.left),
             "changes": [
                 {"pos_id": item.pos_product_id, "change": item.change}
-                for item in left[:SHOWN_CHANGES]
+                for item in pending.left[:SHOWN_CHANGES]
             ],
         }
-    lines, _ = plan_restore(ctx.pos, chosen, mode)
     return {
-        "backup_id": chosen.id,
-        "mode": mode,
+        **summary,
         "resumes": None,
-        "count": len(lines),
+        "count": len(pending.lines),
         "changes": [
             {
                 "pos_id": line.pos_product_id,
@@ -157,7 +146,7 @@ def restore_preview(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any
                 "now": units_text(line.now),
                 "after": units_text(line.after),
             }
-            for line in lines[:SHOWN_CHANGES]
+            for line in pending.lines[:SHOWN_CHANGES]
         ],
     }
 
@@ -165,17 +154,13 @@ def restore_preview(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any
 def restore(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Write the levels back (resuming an interrupted restore, never planning twice)."""
     chosen = _backup(params)
-    mode = params.get("restore_mode", UNDO_IMPORT)
-    run = unfinished_restore(chosen, mode)
-    if run is None:
-        lines, changes = plan_restore(ctx.pos, chosen, mode)
-        if not lines:
-            return {"restore_id": None, "written": 0, "uncertain": []}
-        run = start_restore(chosen, mode, lines, changes)
-    outcomes = apply_restore(ctx.pos, run, on_item=ctx.report)
+    pending = pending_restore(ctx.pos, chosen, params.get("restore_mode", UNDO_IMPORT))
+    if pending.empty:
+        return {"restore_id": None, "written": 0, "uncertain": []}
+    restore_id, outcomes = pending.carry_out(ctx.pos, on_item=ctx.report)
     uncertain = [pos_id for (pos_id, _), how in outcomes.items() if how == UNCERTAIN]
     return {
-        "restore_id": run.id,
+        "restore_id": restore_id,
         "written": len(outcomes) - len(uncertain),
         "uncertain": uncertain,
     }

@@ -28,12 +28,9 @@ from agent.quantities import units_text
 from agent.stock.backups import manual_backup
 from agent.stock.restore import (
     UNCERTAIN,
+    PendingRestore,
     RestoreError,
-    apply_restore,
-    plan_restore,
-    remaining_items,
-    start_restore,
-    unfinished_restore,
+    pending_restore,
 )
 from agent.stock.table import fix_differing, stock_document
 from agent.sync.catalogue import Catalogue
@@ -111,32 +108,27 @@ def restore_stock_command(backup_id: int, mode: str, dry_run: bool, yes: bool) -
     if backup is None:
         fail(f"there is no backup {backup_id}: `tillsync backups` lists them")
     with refusals_fail(RestoreError):
-        restore = unfinished_restore(backup, mode)
-        if restore is not None:
-            # Never planned again: undo-import would add the same stock twice.
-            left = remaining_items(restore)
+        pending = pending_restore(env.pos, backup, mode)
+        if pending.resumes is not None:
             click.echo(
-                f"restore {restore.id} ({mode} from backup {backup.id}) was "
-                f"interrupted; {len(left)} stock levels are still to write"
+                f"restore {pending.resumes.id} ({mode} from backup {backup.id}) was "
+                f"interrupted; {len(pending.left)} stock levels are still to write"
             )
-            for item in left:
+            for item in pending.left:
                 change = Decimal(item.change)
                 what = f"+{change:f}" if mode == UNDO_IMPORT else f"→ {change:f}"
                 click.echo(f"  product {item.pos_product_id}: {what}")
         else:
-            lines, changes = plan_restore(env.pos, backup, mode)
-            _show_diff(mode, backup.id, lines)
-            if not lines:
-                click.echo("nothing to change")
-                return
+            _show_diff(mode, backup.id, pending.lines)
+        if pending.empty:
+            click.echo("nothing to change")
+            return
         if dry_run:
             click.echo("dry run: nothing was written")
             return
         confirm_or_exit("Write these stock levels to the POS?", yes)
-        if restore is None:
-            restore = start_restore(backup, mode, lines, changes)
-        outcomes = _apply_with_progress(env.pos, restore)
-    _report_restore(restore.id, outcomes)
+        restore_id, outcomes = _carry_out_with_progress(env.pos, pending)
+    _report_restore(restore_id, outcomes)
 
 
 def _show_diff(mode: str, backup_id: int, lines: list[Any]) -> None:
@@ -152,12 +144,14 @@ def _show_diff(mode: str, backup_id: int, lines: list[Any]) -> None:
         )
 
 
-def _apply_with_progress(pos: Any, restore: Any) -> dict[tuple[str, str], str]:
+def _carry_out_with_progress(
+    pos: Any, pending: PendingRestore
+) -> tuple[int, dict[tuple[str, str], str]]:
     progress = Progress()
     progress.start("restoring", 0)
     try:
-        return apply_restore(
-            pos, restore, on_item=lambda done, total: progress.update(done, total=total)
+        return pending.carry_out(
+            pos, on_item=lambda done, total: progress.update(done, total=total)
         )
     finally:
         progress.finish()

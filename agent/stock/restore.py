@@ -21,7 +21,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
@@ -222,6 +222,50 @@ def remaining_items(restore: StockRestore) -> list[StockRestoreItem]:
             & StockRestoreItem.done_at.is_null()
         )
     )
+
+
+@dataclass
+class PendingRestore:
+    """What a restore of one backup would write next: the rest of an interrupted
+    restore (`resumes`, its `left` items), or else a fresh plan (`lines`, `changes`).
+
+    The one rule `restore-stock` and WP admin's Backups tab share: an interrupted
+    restore is finished, never planned again (undo-import would add its stock twice).
+    """
+
+    backup: Backup
+    mode: str
+    resumes: StockRestore | None = None
+    left: list[StockRestoreItem] = field(default_factory=list)
+    lines: list[RestoreLine] = field(default_factory=list)
+    changes: dict[Key, Decimal] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to write: no interrupted restore and no level that differs."""
+        return self.resumes is None and not self.lines
+
+    def carry_out(
+        self, pos: PosClient, on_item: Callable[[int, int], None] | None = None
+    ) -> tuple[int, dict[Key, str]]:
+        """Save the plan (unless resuming) and write it; the restore's id and each
+        level's outcome."""
+        run = self.resumes or start_restore(
+            self.backup, self.mode, self.lines, self.changes
+        )
+        return run.id, apply_restore(pos, run, on_item=on_item)
+
+
+def pending_restore(pos: PosClient, backup: Backup, mode: str) -> PendingRestore:
+    """The interrupted restore of `backup` in `mode` to finish, or a fresh plan
+    (read-only: nothing is saved until `carry_out`)."""
+    unfinished = unfinished_restore(backup, mode)
+    if unfinished is not None:
+        return PendingRestore(
+            backup, mode, resumes=unfinished, left=remaining_items(unfinished)
+        )
+    lines, changes = plan_restore(pos, backup, mode)
+    return PendingRestore(backup, mode, lines=lines, changes=changes)
 
 
 def start_restore(

@@ -13,6 +13,7 @@ from history_cli import emulator_state, ledger_dump
 from stock_world import StockWorld
 from sync_world import World, days_ago
 
+from agent.connection.retrigger import RESEND_NOTE
 from agent.ledger.admin_actions import AdminAction
 from agent.ledger.models import HistoryImport, Order
 
@@ -116,6 +117,27 @@ def test_a_double_submitted_import_imports_once(world: World, admin: Admin):
     world.push()
     assert HistoryImport.select().count() == 1
     assert [len(world.sales(o)) for o in orders] == [1, 1]
+
+
+def test_the_tabs_check_boxes_do_what_the_command_flags_do(world: World, admin: Admin):
+    """History's "Skip the backup" is `--skip-backup-i-know`; Orders' "Through WooCommerce
+    instead" is `retrigger --via-note`."""
+    _, orders = history(world, 2)
+    assert admin.run("connect")["state"] == "done"
+
+    started = admin.run("import-start", skip_backup=True)
+    assert started["state"] == "done", started
+    assert started["result"]["queued"] == 2
+    (backup,) = admin.get("/admin/backups")["backups"]  # WooCommerce's values only
+    assert backup["products"] == 0
+    assert backup["purpose"].endswith("(POS not backed up: --skip-backup-i-know)")
+
+    # Not pushed yet, so both count as never sent: each gets one resend note.
+    noted = admin.run("retrigger", via_note=True)
+    assert noted["result"] == {"notes_added": 2, "refused": {}}, noted
+    for order in orders:
+        notes = [n["note"] for n in world.woo.notes(order)]
+        assert notes.count(RESEND_NOTE) == 1, notes
 
 
 def test_an_action_that_cannot_run_says_why_and_changes_nothing(

@@ -1,7 +1,8 @@
 """A merchant walks the whole seed story under WooCommerce › Tillsync in headless
 Chromium, against the real sidecar and the bundled POS and WooCommerce emulators:
 registers → connect → import preview → import (sent twice, imported once) → progress to
-the end → backups → restore preview → restore → re-trigger → reconcile → fix → stock.
+the end → backups → restore preview → restore → re-trigger (in the ledger, then
+through a WooCommerce note) → reconcile → fix → stock.
 Every step is checked where it lands (the POS emulator's sales and stock, the sidecar's
 actions), not only on the page; each tab is kept as a screenshot in English and French
 in test-artifacts/admin-tabs/.
@@ -20,6 +21,8 @@ from browser import chromium, log_in, record_foreign_requests, screenshot
 from playwright.sync_api import Browser, Page
 from tabs_store import MUG_LEVEL, TabsStore
 from wp_site import ADMIN, REPO, WordPressSite
+
+from agent.connection.retrigger import RESEND_NOTE
 
 pytestmark = pytest.mark.wordpress
 
@@ -167,6 +170,20 @@ def test_merchant_seeds_the_pos_from_wp_admin(
     _run(page, store, "retrigger")
     assert store.action("retrigger")["result"] == {"queued": 1}
     screenshot(page, SHOTS, "orders-en")
+    # Again, through WooCommerce this time: a resend note on the order, as a merchant
+    # would add it (the order cannot become a sale: its product is gone from the POS).
+    _run(page, store, "retrigger-preview")
+    page.check('[data-tillsync-field="via_note"]')
+    _run(page, store, "retrigger")
+    assert store.action("retrigger")["result"] == {"notes_added": 1, "refused": {}}
+    assert (
+        page.locator("[data-tillsync-notes-added]").get_attribute(
+            "data-tillsync-notes-added"
+        )
+        == "1"
+    )
+    notes = [n["note"] for n in store.woo.notes(store.broken)]
+    assert notes.count(RESEND_NOTE) == 1, notes
 
     # Reconcile: the order that never became a sale is missing; the fix queues it.
     page.goto(_tab_url(wp_site, "reconcile"))

@@ -61,8 +61,12 @@ final class OrdersTab
      */
     public function renderDone(array $result): void
     {
-        if (array_key_exists('queued', $result) || array_key_exists('notes_added', $result)) {
-            $queued = (int) ($result['queued'] ?? $result['notes_added'] ?? 0);
+        if (array_key_exists('notes_added', $result)) {
+            $this->renderNotes((int) $result['notes_added'], (array) ($result['refused'] ?? []));
+            return;
+        }
+        if (array_key_exists('queued', $result)) {
+            $queued = (int) $result['queued'];
             echo '<p>' . esc_html(sprintf(
                 /* translators: %s: number of orders */
                 _n(
@@ -76,6 +80,40 @@ final class OrdersTab
             return;
         }
         echo '<p>' . esc_html__('Counted: see below.', 'tillsync-bridge') . '</p>';
+    }
+
+    /**
+     * Sent again through WooCommerce: how many notes were added, and each order whose
+     * note WooCommerce refused (by number only: what WooCommerce answered is in the
+     * sidecar's log, never on this screen). Those orders stay unsent.
+     *
+     * @param array<mixed> $refused order id => WooCommerce's refusal
+     */
+    private function renderNotes(int $added, array $refused): void
+    {
+        echo '<p data-tillsync-notes-added="' . esc_attr((string) $added) . '">' . esc_html(sprintf(
+            /* translators: %s: number of orders */
+            _n(
+                'A [Tillsync:resend] note was added to %s order: it goes to the POS again.',
+                'A [Tillsync:resend] note was added to %s orders: they go to the POS again.',
+                $added,
+                'tillsync-bridge'
+            ),
+            number_format_i18n($added)
+        )) . '</p>';
+        if ($refused === []) {
+            return;
+        }
+        $numbers = array_map(static fn ($id): string => '#' . (int) $id, array_keys($refused));
+        echo '<p class="tillsync-warning" data-tillsync-notes-refused="' . esc_attr((string) count($refused)) . '">'
+            . esc_html(sprintf(
+                /* translators: %s: order numbers, such as "#12, #15" */
+                __(
+                    'WooCommerce refused the note on %s: these orders were not sent again (the sidecar\'s log says why).',
+                    'tillsync-bridge'
+                ),
+                implode(', ', $numbers)
+            )) . '</p>';
     }
 
     private function renderConfirmation(): void

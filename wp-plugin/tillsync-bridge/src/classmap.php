@@ -23,6 +23,7 @@ return [
     Admin\Notices::class => 'Admin/Notices.php',
     Admin\OrderBox::class => 'Admin/OrderBox.php',
     Admin\OrderColumn::class => 'Admin/OrderColumn.php',
+    Admin\ReasonHelp::class => 'Admin/ReasonHelp.php',
     Admin\SettingsPage::class => 'Admin/SettingsPage.php',
     Admin\StateLabels::class => 'Admin/StateLabels.php',
     Admin\SidecarState::class => 'Admin/SidecarState.php',

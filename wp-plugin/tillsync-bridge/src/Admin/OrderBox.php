@@ -163,6 +163,14 @@ final class OrderBox
                 esc_html($reason),
                 esc_html((string) ($row['reason_code'] ?? ''))
             );
+            $help = ReasonHelp::whatToDo((string) ($row['reason_code'] ?? ''));
+            if ($help !== null) {
+                printf(
+                    '<dt>%1$s</dt><dd id="tillsync-box-what-to-do">%2$s</dd>',
+                    esc_html__('What to do', 'tillsync-bridge'),
+                    esc_html($help)
+                );
+            }
         }
         $updated = is_string($row['updated_at'] ?? null) ? strtotime($row['updated_at']) : false;
         if ($updated) {

@@ -141,18 +141,21 @@ final class StatusPanel
         }
         echo '<table class="widefat striped" id="tillsync-failures"><thead><tr><th>'
             . esc_html__('Order', 'tillsync-bridge') . '</th><th>' . esc_html__('Reason', 'tillsync-bridge')
-            . '</th></tr></thead><tbody>';
+            . '</th><th>' . esc_html__('What to do', 'tillsync-bridge') . '</th></tr></thead><tbody>';
         foreach ($failures as $failure) {
             if (!is_array($failure)) {
                 continue;
             }
             $orderId = (int) ($failure['order_id'] ?? 0);
+            $code = (string) ($failure['reason_code'] ?? '');
             printf(
-                '<tr><td><a href="%1$s">#%2$d</a></td><td>%3$s <code>%4$s</code></td></tr>',
+                '<tr data-reason-code="%4$s"><td><a href="%1$s">#%2$d</a></td><td>%3$s <code>%4$s</code></td>'
+                    . '<td class="tillsync-what-to-do">%5$s</td></tr>',
                 esc_url(OrderBox::editUrl($orderId)),
                 $orderId,
                 esc_html((string) ($failure['reason'] ?? '')),
-                esc_html((string) ($failure['reason_code'] ?? ''))
+                esc_html($code),
+                esc_html(ReasonHelp::whatToDo($code) ?? '')
             );
         }
         echo '</tbody></table>';

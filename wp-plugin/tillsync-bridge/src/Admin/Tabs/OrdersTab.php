@@ -109,7 +109,8 @@ final class OrdersTab
             . esc_html(sprintf(
                 /* translators: %s: order numbers, such as "#12, #15" */
                 __(
-                    'WooCommerce refused the note on %s: these orders were not sent again (the sidecar\'s log says why).',
+                    'WooCommerce refused the note on %s: these orders were not sent again '
+                    . '(the sidecar\'s log says why).',
                     'tillsync-bridge'
                 ),
                 implode(', ', $numbers)

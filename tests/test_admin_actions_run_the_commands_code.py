@@ -81,6 +81,13 @@ def test_the_seed_story_end_to_end(world: World, admin: Admin):
     assert restored["state"] == "done", restored
     assert restored["result"]["written"] == 1 and restored["done"] == 1
     assert world.level(pos_id) == 50
+    again = admin.run("restore-preview", backup_id=backup["id"])
+    assert again["state"] == "error"
+    assert (again["error_code"], again["error_details"]) == (
+        "already_undone",
+        {"backup_id": backup["id"]},
+    ), again
+    assert "would add the stock twice" in again["error"]
 
     assert admin.run("retrigger-preview")["result"]["count"] == 0
     reconciled = admin.run("reconcile")
@@ -149,13 +156,19 @@ def test_an_action_that_cannot_run_says_why_and_changes_nothing(
     assert preview["error"] == (
         "not connected to the POS: connect first (Connection tab, or `tillsync connect`)"
     )
+    assert (preview["error_code"], preview["error_details"]) == ("not_connected", {})
     wrong = admin.run("connect", register_id="no-such-register")
     assert wrong["state"] == "error"
     assert "no-such-register" in wrong["error"]
+    assert wrong["error_code"] == "other"  # WP admin shows the sentence as it is
     assert Order.select().count() == 0
-    assert (
-        admin.run("restore-preview", backup_id=99)["error"] == "there is no backup 99"
+    missing = admin.run("restore-preview", backup_id=99)
+    assert missing["error"] == "there is no backup 99"
+    assert (missing["error_code"], missing["error_details"]) == (
+        "no_backup",
+        {"backup_id": 99},
     )
+    assert admin.run("reconcile")["error_code"] == "never_connected"
 
 
 def test_a_missing_credential_is_named(world: World, tmp_path: Path):
@@ -166,3 +179,13 @@ def test_a_missing_credential_is_named(world: World, tmp_path: Path):
     assert failed["state"] == "error"
     assert "TILLSYNC_POS_TOKEN" in failed["error"]
     assert AdminAction.get().active_kind is None  # a new connect may be asked at once
+    assert failed["error_code"] == "settings_missing"
+
+
+def test_a_refused_token_says_which_fix_applies(world: World, tmp_path: Path):
+    env = admin_env(world, tmp_path / "data")
+    env["TILLSYNC_POS_TOKEN"] = "not-the-stores-token"
+    failed = Admin(env).run("registers")
+    assert failed["state"] == "error"
+    assert failed["error_code"] == "pos_credentials_refused", failed
+    assert failed["error"].startswith("the POS refused the credentials")

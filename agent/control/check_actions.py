@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.control.context import ActionContext, ActionFailed
+from agent.control.context import ActionContext
+from agent.control.failures import NEVER_CONNECTED, ActionFailed
 from agent.moments import parse_moment
 from agent.reconcile.fix import fix as queue_fixes
 from agent.reconcile.report import reconcile_latest_store
 from agent.stock.table import fix_differing, stock_document
 from agent.sync.catalogue import Catalogue
-
-NEVER_CONNECTED = "never connected: connect first; nothing was ever sent"
 
 
 def reconcile(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -34,7 +33,9 @@ def _reconcile(ctx: ActionContext, params: dict[str, Any], fix: bool) -> dict[st
         parse_moment(since, "since").timestamp() if since else None,
     )
     if found is None:
-        raise ActionFailed(NEVER_CONNECTED)
+        raise ActionFailed(
+            "never connected: connect first; nothing was ever sent", NEVER_CONNECTED
+        )
     result, scope = found
     document = result.document()
     if fix:

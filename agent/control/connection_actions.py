@@ -13,7 +13,8 @@ from agent.connection.retrigger import (
     retrigger_in_ledger,
     retrigger_via_notes,
 )
-from agent.control.context import ActionContext, ActionFailed
+from agent.control.context import ActionContext
+from agent.control.failures import ActionFailed, pos_failure
 from agent.pos import PosError
 from agent.settings import ConfigError
 
@@ -25,7 +26,7 @@ def registers(ctx: ActionContext, _params: dict[str, Any]) -> dict[str, Any]:
     try:
         tills, payments = ctx.pos.registers(), ctx.pos.payment_types()
     except PosError as error:
-        raise ActionFailed(pos_problem(error)) from None
+        raise pos_failure(error, pos_problem(error)) from None
     return {
         "registers": [
             {"id": r.id, "name": r.name, "outlet_id": r.outlet_id} for r in tills
@@ -59,7 +60,7 @@ def connect(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     except ConnectError as error:
         raise ActionFailed(str(error)) from None
     except PosError as error:
-        raise ActionFailed(pos_problem(error)) from None
+        raise pos_failure(error, pos_problem(error)) from None
     document: dict[str, Any] = {
         "already": result.already,
         "epoch": result.epoch.id,

@@ -8,20 +8,13 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from agent.clients import pos_client, pos_identity, woo_client
+from agent.control.failures import NOT_CONNECTED, ActionFailed
 from agent.ledger.admin_credentials import effective_settings
 from agent.ledger.epochs import Connection, current_connection
 from agent.pos import PosClient
 from agent.settings import Settings
 from agent.sync.counters import count_pos_request, count_woo_request
 from agent.woo import WooClient
-
-NOT_CONNECTED = (
-    "not connected to the POS: connect first (Connection tab, or `tillsync connect`)"
-)
-
-
-class ActionFailed(Exception):
-    """An action that cannot go on; the message is the sentence the merchant sees."""
 
 
 @dataclass
@@ -56,5 +49,9 @@ class ActionContext:
         """The open connection; ActionFailed when there is none."""
         connection = current_connection()
         if connection is None:
-            raise ActionFailed(NOT_CONNECTED)
+            raise ActionFailed(
+                "not connected to the POS: connect first (Connection tab, or "
+                "`tillsync connect`)",
+                NOT_CONNECTED,
+            )
         return connection

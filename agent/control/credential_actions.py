@@ -7,7 +7,13 @@ from typing import Any
 
 from agent.clients import pos_client, woo_client
 from agent.connection.connect import ConnectError, check_woo_keys, pos_problem
-from agent.control.context import ActionContext, ActionFailed
+from agent.control.context import ActionContext
+from agent.control.failures import (
+    NO_NEW_CREDENTIALS,
+    SETTINGS_MISSING,
+    ActionFailed,
+    pos_failure,
+)
 from agent.ledger.admin_credentials import (
     GIVEN_IN_ADMIN,
     OAUTH_CODE,
@@ -31,7 +37,9 @@ def check_credentials(ctx: ActionContext, _params: dict[str, Any]) -> dict[str, 
     host = ctx.host_settings
     waiting = candidates(host)
     if not waiting:
-        raise ActionFailed("there are no new credentials to check: give them again")
+        raise ActionFailed(
+            "there are no new credentials to check: give them again", NO_NEW_CREDENTIALS
+        )
     settings = {k: v for k, v in waiting.items() if k.startswith("TILLSYNC_")}
     trial = host.filled_from({**in_use(host), **settings})
     code = None
@@ -59,11 +67,11 @@ def _try(trial: Settings, given: Any, code: AuthorizationCode | None) -> dict[st
         if {"TILLSYNC_WC_URL", "TILLSYNC_WC_KEY", "TILLSYNC_WC_SECRET"} & set(given):
             checked["woocommerce_warning"] = check_woo_keys(woo_client(trial))
     except ConfigError as error:
-        raise ActionFailed(str(error)) from None
+        raise ActionFailed(str(error), SETTINGS_MISSING) from None
     except ConnectError as error:
         raise ActionFailed(str(error)) from None
     except PosError as error:
-        raise ActionFailed(pos_problem(error)) from None
+        raise pos_failure(error, pos_problem(error)) from None
     except ValueError as error:
         raise ActionFailed(f"the WooCommerce address: {error}") from None
     return checked

@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from agent.clients import refusal_sentence
 from agent.control import (
     check_actions,
     connection_actions,
     credential_actions,
     seed_actions,
 )
-from agent.control.context import ActionContext, ActionFailed
+from agent.control.context import ActionContext
+from agent.control.failures import UNEXPECTED, failure_of
 from agent.ledger.admin_actions import (
     KINDS,
     AdminAction,
@@ -31,9 +31,7 @@ from agent.ledger.admin_actions import (
     renew_lease,
     report_progress,
 )
-from agent.pos import PosError
-from agent.settings import ConfigError, Settings
-from agent.woo import WooError
+from agent.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -112,17 +110,16 @@ class ActionRunner:
     def _settle(self, action: AdminAction, ctx: ActionContext) -> None:
         try:
             result = HANDLERS[action.kind](ctx, action_params(action))
-        except (ActionFailed, ConfigError) as error:
-            finish(action.id, self.owner, error=str(error))
-        except (PosError, WooError) as error:
-            # The sentence the matching command prints.
-            finish(action.id, self.owner, error=refusal_sentence(error))
-        except Exception:
-            log.exception("admin action %s (%s) failed", action.id, action.kind)
+        except Exception as error:
+            failure = failure_of(error)
+            if failure.code == UNEXPECTED:
+                log.exception("admin action %s (%s) failed", action.id, action.kind)
             finish(
                 action.id,
                 self.owner,
-                error="an unexpected error stopped it; the sidecar's log says more",
+                error=str(failure),
+                error_code=failure.code,
+                error_details=failure.details,
             )
         else:
             finish(action.id, self.owner, result=result)

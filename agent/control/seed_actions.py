@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.control.context import ActionContext, ActionFailed
+from agent.control.context import ActionContext
+from agent.control.failures import NO_BACKUP, ActionFailed
 from agent.history.importer import (
-    ImportBlocked,
     ImportContext,
     Importer,
     import_to_resume,
     orders_in_window,
 )
 from agent.history.summary import plan_lines
-from agent.history.window import ImportWindow, WindowError
+from agent.history.window import ImportWindow
 from agent.history.writers import DryRunWriter
 from agent.ledger.backup_list import backup_document
 from agent.ledger.models import UNDO_IMPORT, Backup
@@ -46,12 +46,9 @@ class ActionProgress(Progress):
 
 def _window(ctx: ActionContext, params: dict[str, Any]) -> ImportWindow:
     connection = ctx.connection()
-    try:
-        return ImportWindow.build(
-            params.get("since"), params.get("until"), connection.first_connected_at
-        )
-    except WindowError as error:
-        raise ActionFailed(str(error)) from None
+    return ImportWindow.build(
+        params.get("since"), params.get("until"), connection.first_connected_at
+    )
 
 
 def _importer(ctx: ActionContext) -> Importer:
@@ -84,10 +81,7 @@ def import_start(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     """Back up, then queue the orders of the window (resuming an interrupted import);
     the scheduler pushes them, and `GET /admin/import` follows them to the end."""
     window = _window(ctx, params)
-    try:
-        resume = import_to_resume(ctx.connection().scope, window)
-    except ImportBlocked as error:
-        raise ActionFailed(str(error)) from None
+    resume = import_to_resume(ctx.connection().scope, window)
     if resume is None and orders_in_window(ctx.woo, window) == 0:
         return {"import_id": None, "queued": 0, "window": window.describe()}
     run = _importer(ctx).run(
@@ -114,7 +108,11 @@ def backup(ctx: ActionContext, _params: dict[str, Any]) -> dict[str, Any]:
 def _backup(params: dict[str, Any]) -> Backup:
     found = Backup.get_or_none(Backup.id == params["backup_id"])
     if found is None:
-        raise ActionFailed(f"there is no backup {params['backup_id']}")
+        raise ActionFailed(
+            f"there is no backup {params['backup_id']}",
+            NO_BACKUP,
+            backup_id=int(params["backup_id"]),
+        )
     return found
 
 

@@ -91,6 +91,10 @@ class ImportRun:
 class ImportBlocked(Exception):
     """Another import must be finished first; the message says how."""
 
+    def __init__(self, message: str, import_id: int) -> None:
+        super().__init__(message)
+        self.import_id = import_id
+
 
 def import_to_resume(scope: int, window: ImportWindow) -> HistoryImport | None:
     """The import a run of `window` continues, if any.
@@ -115,7 +119,8 @@ def import_to_resume(scope: int, window: ImportWindow) -> HistoryImport | None:
     if unread:
         raise ImportBlocked(
             f"import {latest.id} was interrupted: run it again with the same --since "
-            "and --until to finish it before starting another"
+            "and --until to finish it before starting another",
+            latest.id,
         )
     return None
 

@@ -23,6 +23,10 @@ class WindowError(BadMoment):
     """A date the merchant gave cannot be used; the message says why."""
 
 
+class EmptyWindow(WindowError):
+    """The dates leave no order to import: the start is not before the end."""
+
+
 @dataclass(frozen=True)
 class ImportWindow:
     """Orders created in [since, until): `since` None means from the first order."""
@@ -48,7 +52,7 @@ class ImportWindow:
             raise WindowError(str(error)) from None
         end = min(end, connected)
         if start is not None and start >= end:
-            raise WindowError(
+            raise EmptyWindow(
                 f"--since {iso(start.timestamp())} is not before the end of the "
                 f"window ({iso(end.timestamp())}"
                 + (", the connection" if end == connected else "")

@@ -49,7 +49,11 @@ class AdminAction(LedgerModel):
     done = peewee.IntegerField(null=True)
     total = peewee.IntegerField(null=True)
     result = peewee.TextField(null=True)  # JSON object
-    error = peewee.TextField(null=True)  # a sentence for the merchant
+    error = peewee.TextField(null=True)  # a sentence for the merchant, in English
+    # Which failure it was and its numbers, for WP admin to say it in the merchant's
+    # language (README, "WP admin's API").
+    error_code = peewee.CharField(max_length=32, null=True)
+    error_details = peewee.TextField(null=True)  # JSON object
     requested_at = peewee.DoubleField()
     started_at = peewee.DoubleField(null=True)
     finished_at = peewee.DoubleField(null=True)
@@ -225,13 +229,18 @@ def finish(
     owner: str,
     result: dict[str, Any] | None = None,
     error: str | None = None,
+    error_code: str | None = None,
+    error_details: dict[str, int] | None = None,
 ) -> bool:
-    """End the action with its result (or the sentence saying why it failed)."""
+    """End the action with its result, or with the sentence saying why it failed (and
+    that failure's code and numbers)."""
     write = AdminAction.update(
         state=ERROR if error else DONE,
         active_kind=None,
         result=json.dumps(result) if result is not None else None,
         error=error,
+        error_code=error_code if error else None,
+        error_details=json.dumps(error_details or {}) if error else None,
         finished_at=time.time(),
     ).where(
         (AdminAction.id == action_id)
@@ -252,6 +261,10 @@ def action_document(action: AdminAction) -> dict[str, Any]:
         "total": action.total,
         "result": json.loads(action.result) if action.result else None,
         "error": action.error,
+        "error_code": action.error_code,
+        "error_details": json.loads(action.error_details)
+        if action.error_details
+        else None,
         "requested_at": action.requested_at,
         "started_at": action.started_at,
         "finished_at": action.finished_at,

@@ -61,7 +61,20 @@ def streamed(query: Any) -> Iterator[tuple[Any, ...]]:
 
 
 class RestoreError(Exception):
-    """A restore that cannot go on; the message says what to do."""
+    """A restore that cannot go on: the message says what to do; `code` names the case
+    and `details` its numbers (WP admin says it in the merchant's language)."""
+
+    def __init__(self, message: str, code: str, **details: int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = details
+
+
+# RestoreError codes.
+NOT_AN_IMPORT_BACKUP = "not_an_import_backup"  # backup_id
+IMPORT_STILL_QUEUED = "import_still_queued"  # orders
+NO_POS_STOCK = "no_pos_stock"  # backup_id
+ALREADY_UNDONE = "already_undone"  # backup_id
 
 
 @dataclass
@@ -85,7 +98,9 @@ def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
     if not imports:
         raise RestoreError(
             f"backup {backup.id} was not taken by an import ({backup.purpose}): "
-            "`--mode snapshot` sets the levels it saw"
+            "`--mode snapshot` sets the levels it saw",
+            NOT_AN_IMPORT_BACKUP,
+            backup_id=backup.id,
         )
     join_on = (Order.scope == ImportedOrder.scope) & (
         Order.order_id == ImportedOrder.order_id
@@ -97,7 +112,9 @@ def undo_import_changes(backup: Backup) -> dict[Key, Decimal]:
         raise RestoreError(
             f"{waiting} imported orders are still queued, and their sales would take "
             "stock after the restore: let them finish (`tillsync sync --once`), then "
-            "run this again"
+            "run this again",
+            IMPORT_STILL_QUEUED,
+            orders=waiting,
         )
     outlets = {e.id: e.outlet_id for e in Epoch.select(Epoch.id, Epoch.outlet_id)}
     sold = (
@@ -128,7 +145,9 @@ def snapshot_targets(backup: Backup) -> dict[Key, Decimal]:
     if not backup.products:
         raise RestoreError(
             f"backup {backup.id} holds no POS stock ({backup.purpose}): nothing to "
-            "set back; `--mode undo-import` adds back what its import took"
+            "set back; `--mode undo-import` adds back what its import took",
+            NO_POS_STOCK,
+            backup_id=backup.id,
         )
     deleted = BackupProduct.select(BackupProduct.pos_product_id).where(
         (BackupProduct.backup == backup.id) & (BackupProduct.deleted == True)  # SQL
@@ -174,7 +193,9 @@ def plan_restore(
             raise RestoreError(
                 f"the import of backup {backup.id} was already undone "
                 f"({iso(finished.finished_at)}): doing it again would add the stock "
-                "twice"
+                "twice",
+                ALREADY_UNDONE,
+                backup_id=backup.id,
             )
         changes = undo_import_changes(backup)
     else:

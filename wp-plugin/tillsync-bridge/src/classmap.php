@@ -15,6 +15,7 @@ namespace Tillsync\Bridge;
 defined('ABSPATH') || exit;
 
 return [
+    Admin\ActionErrors::class => 'Admin/ActionErrors.php',
     Admin\ActionForm::class => 'Admin/ActionForm.php',
     Admin\ActionRequests::class => 'Admin/ActionRequests.php',
     Admin\ActionResult::class => 'Admin/ActionResult.php',

@@ -67,7 +67,7 @@ final class ActionResult
         );
         if ($state === 'error') {
             echo '<p class="tillsync-result-error"><strong>' . esc_html__('It did not work:', 'tillsync-bridge')
-                . '</strong> ' . esc_html((string) ($action['error'] ?? '')) . '</p>';
+                . '</strong> ' . esc_html(ActionErrors::sentence($action)) . '</p>';
         } elseif ($state === 'running') {
             echo '<p class="tillsync-result-running"><span class="spinner is-active"></span>'
                 . esc_html(self::runningText($action)) . '</p>';

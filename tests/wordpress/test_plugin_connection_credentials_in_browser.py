@@ -89,7 +89,10 @@ def test_merchant_gives_the_credentials_from_wp_admin(
     page.fill('[data-tillsync-field="pos_token"]', WRONG)
     refused = _run(page, "save-credentials", expect="error")
     assert "It did not work:" in refused["text"]
-    assert "the POS refused the credentials" in refused["text"]
+    assert (
+        "The POS refused the credentials: enter the personal token again, or connect "
+        "with Lightspeed again." in refused["text"]
+    )  # WP admin's words for the sidecar's `pos_credentials_refused`
     assert bare_store.source("pos_token") is None
     pages.append(page.content())
 

@@ -83,6 +83,26 @@ abstract class PluginTestCase extends TestCase
     }
 
     /**
+     * What $work returns with the plugin speaking French, English again afterwards.
+     *
+     * @template T
+     * @param callable(): T $work
+     * @return T
+     */
+    protected function inFrench(callable $work): mixed
+    {
+        $this->assertTrue(switch_to_locale('fr_FR'));
+        // WordPress 6.1 forgets a domain it resolved to "no file" in en_US: load it as init does.
+        $this->plugin()->loadTextDomain();
+        try {
+            return $work();
+        } finally {
+            restore_previous_locale();
+            unload_textdomain('tillsync-bridge');
+        }
+    }
+
+    /**
      * A response shaped like wp_remote_request's.
      *
      * @param array<string, mixed> $body

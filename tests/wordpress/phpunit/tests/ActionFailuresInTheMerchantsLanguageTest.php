@@ -46,15 +46,7 @@ final class ActionFailuresInTheMerchantsLanguageTest extends PluginTestCase
 
     public function testACodedFailureInFrench(): void
     {
-        $this->assertTrue(switch_to_locale('fr_FR'));
-        // WordPress 6.1 forgets a domain it resolved to "no file" in en_US: load it as init does.
-        $this->plugin()->loadTextDomain();
-        try {
-            $page = self::shown(self::UNDONE);
-        } finally {
-            restore_previous_locale();
-            unload_textdomain('tillsync-bridge');
-        }
+        $page = $this->inFrench(static fn (): string => self::shown(self::UNDONE));
 
         $this->assertStringContainsString('L’import de la sauvegarde 1', $page);
         $this->assertStringContainsString('a déjà été annulé : le refaire ajouterait le stock deux fois.', $page);

@@ -48,15 +48,7 @@ final class FailuresSayWhatToDoInTheMerchantsLanguageTest extends PluginTestCase
 
     public function testFrench(): void
     {
-        $this->assertTrue(switch_to_locale('fr_FR'));
-        // WordPress 6.1 forgets a domain it resolved to "no file" in en_US: load it as init does.
-        $this->plugin()->loadTextDomain();
-        try {
-            $page = self::failureList();
-        } finally {
-            restore_previous_locale();
-            unload_textdomain('tillsync-bridge');
-        }
+        $page = $this->inFrench(static fn (): string => self::failureList());
 
         $this->assertStringContainsString('<th>Que faire</th>', $page);
         $this->assertStringContainsString(

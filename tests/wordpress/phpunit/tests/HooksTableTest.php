@@ -77,15 +77,12 @@ final class HooksTableTest extends PluginTestCase
 
     public function testFrenchTranslationLoads(): void
     {
-        $this->assertTrue(switch_to_locale('fr_FR'));
-        // WordPress 6.1 forgets a domain it resolved to "no file" in en_US: load it as init does.
-        $this->plugin()->loadTextDomain();
-        try {
-            $this->assertSame('Envoyer de nouveau au point de vente', __('Send to POS again', 'tillsync-bridge'));
-            $this->assertSame('Tester la connexion', __('Test connection', 'tillsync-bridge'));
-        } finally {
-            restore_previous_locale();
-            unload_textdomain('tillsync-bridge');
-        }
+        [$again, $test] = $this->inFrench(static fn (): array => [
+            __('Send to POS again', 'tillsync-bridge'),
+            __('Test connection', 'tillsync-bridge'),
+        ]);
+
+        $this->assertSame('Envoyer de nouveau au point de vente', $again);
+        $this->assertSame('Tester la connexion', $test);
     }
 }

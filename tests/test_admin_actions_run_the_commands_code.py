@@ -160,7 +160,10 @@ def test_an_action_that_cannot_run_says_why_and_changes_nothing(
     wrong = admin.run("connect", register_id="no-such-register")
     assert wrong["state"] == "error"
     assert "no-such-register" in wrong["error"]
-    assert wrong["error_code"] == "other"  # WP admin shows the sentence as it is
+    assert (wrong["error_code"], wrong["error_details"]) == (
+        "no_such_register",
+        {"register_id": "no-such-register"},
+    )
     assert Order.select().count() == 0
     missing = admin.run("restore-preview", backup_id=99)
     assert missing["error"] == "there is no backup 99"

@@ -50,7 +50,35 @@ RETRIGGERED_FAILURES = (
 
 
 class ConnectError(Exception):
-    """A connect that cannot go on; the message says what to do."""
+    """A connect that cannot go on: the message says what to do; `failure` names the case
+    and `details` what it names (WP admin says it in the merchant's language). Not an
+    order's reason code: nothing is written on an order."""
+
+    def __init__(self, message: str, failure: str, **details: str | int) -> None:
+        super().__init__(message)
+        self.failure = failure
+        self.details = details
+
+
+# ConnectError failures.
+NO_REGISTER = "no_register"
+NO_SUCH_REGISTER = "no_such_register"  # register_id
+SEVERAL_REGISTERS = "several_registers"  # registers
+NO_PAYMENT_TYPE = "no_payment_type"
+NO_SUCH_PAYMENT_TYPE = "no_such_payment_type"  # payment_type_id
+WOO_KEY_REFUSED = "woo_key_refused"
+WOO_URL_WRONG = "woo_url_wrong"
+OTHER_STORE = "other_store"  # ledger_store, store
+CONNECT_CODES = (
+    NO_REGISTER,
+    NO_SUCH_REGISTER,
+    SEVERAL_REGISTERS,
+    NO_PAYMENT_TYPE,
+    NO_SUCH_PAYMENT_TYPE,
+    WOO_KEY_REFUSED,
+    WOO_URL_WRONG,
+    OTHER_STORE,
+)
 
 
 @dataclass
@@ -73,15 +101,21 @@ def choose_register(registers: list[Register], wanted: str | None) -> Register:
             if register.id == wanted:
                 return register
         raise ConnectError(
-            f"the POS has no register {wanted!r}; its registers are: {listing}"
+            f"the POS has no register {wanted!r}; its registers are: {listing}",
+            NO_SUCH_REGISTER,
+            register_id=wanted,
         )
     if len(registers) == 1:
         return registers[0]
     if not registers:
-        raise ConnectError("the POS has no register: create one in Lightspeed first")
+        raise ConnectError(
+            "the POS has no register: create one in Lightspeed first", NO_REGISTER
+        )
     raise ConnectError(
         f"the POS has {len(registers)} registers; choose one with --register ID "
-        f"(or TILLSYNC_POS_REGISTER_ID): {listing}"
+        f"(or TILLSYNC_POS_REGISTER_ID): {listing}",
+        SEVERAL_REGISTERS,
+        registers=len(registers),
     )
 
 
@@ -94,14 +128,17 @@ def choose_payment_type(types: list[PaymentType], wanted: str | None) -> Payment
                 return payment_type
         raise ConnectError(
             f"TILLSYNC_POS_PAYMENT_TYPE_ID {wanted!r} is not a POS payment type; "
-            f"they are: {listing}"
+            f"they are: {listing}",
+            NO_SUCH_PAYMENT_TYPE,
+            payment_type_id=wanted,
         )
     named = [t for t in types if "woocommerce" in t.name.casefold()]
     if len(named) == 1:
         return named[0]
     raise ConnectError(
         "no single POS payment type is named like “WooCommerce”: create one in "
-        f"Lightspeed or set TILLSYNC_POS_PAYMENT_TYPE_ID; they are: {listing}"
+        f"Lightspeed or set TILLSYNC_POS_PAYMENT_TYPE_ID; they are: {listing}",
+        NO_PAYMENT_TYPE,
     )
 
 
@@ -117,11 +154,13 @@ def check_woo_keys(woo: WooClient) -> str | None:
         raise ConnectError(
             "WooCommerce refused the REST API key: check TILLSYNC_WC_KEY and "
             "TILLSYNC_WC_SECRET (a key with Read/Write permission, from WooCommerce › "
-            f"Settings › Advanced › REST API): {error}"
+            f"Settings › Advanced › REST API): {error}",
+            WOO_KEY_REFUSED,
         ) from None
     except (WooNotFound, WooBadResponse) as error:
         raise ConnectError(
-            f"TILLSYNC_WC_URL does not lead to a WooCommerce REST API: {error}"
+            f"TILLSYNC_WC_URL does not lead to a WooCommerce REST API: {error}",
+            WOO_URL_WRONG,
         ) from None
     except WooUnavailable as error:
         return (
@@ -172,7 +211,10 @@ def connect(
             raise ConnectError(
                 f"the ledger belongs to POS store {known!r}, not {identity!r}: "
                 "run `tillsync connect --new-store` to start a new scope (the old "
-                "store's orders stay as history)"
+                "store's orders stay as history)",
+                OTHER_STORE,
+                ledger_store=known,
+                store=identity,
             )
         if current is not None and known == identity:
             return ConnectResult(epoch=current, already=True)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.connection.connect import ConnectError, pos_problem
 from agent.connection.connect import connect as open_connection
 from agent.connection.connect import disconnect as close_connection
+from agent.connection.connect import pos_problem
 from agent.connection.retrigger import (
     never_sent_orders,
     retrigger_in_ledger,
     retrigger_via_notes,
 )
 from agent.control.context import ActionContext
-from agent.control.failures import ActionFailed, pos_failure
+from agent.control.failures import pos_failure
 from agent.pos import PosError
 from agent.settings import ConfigError
 
@@ -57,8 +57,6 @@ def connect(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
             announce=counts.update,
             woo=woo,
         )
-    except ConnectError as error:
-        raise ActionFailed(str(error)) from None
     except PosError as error:
         raise pos_failure(error, pos_problem(error)) from None
     document: dict[str, Any] = {

@@ -12,6 +12,7 @@ from agent.control.failures import (
     NO_NEW_CREDENTIALS,
     SETTINGS_MISSING,
     ActionFailed,
+    failure_of,
     pos_failure,
 )
 from agent.ledger.admin_credentials import (
@@ -69,7 +70,7 @@ def _try(trial: Settings, given: Any, code: AuthorizationCode | None) -> dict[st
     except ConfigError as error:
         raise ActionFailed(str(error), SETTINGS_MISSING) from None
     except ConnectError as error:
-        raise ActionFailed(str(error)) from None
+        raise failure_of(error) from None
     except PosError as error:
         raise pos_failure(error, pos_problem(error)) from None
     except ValueError as error:

@@ -7,6 +7,7 @@ shows the English sentence as it is.
 from __future__ import annotations
 
 from agent.clients import refusal_sentence
+from agent.connection.connect import CONNECT_CODES, ConnectError
 from agent.history.importer import ImportBlocked
 from agent.history.window import EmptyWindow, WindowError
 from agent.pos.errors import PosError, PosForbidden, PosUnauthorized, PosUnavailable
@@ -53,6 +54,7 @@ CODES = (
     POS_UNREACHABLE,
     POS_REFUSED,
     WOO_REFUSED,
+    *CONNECT_CODES,
     UNEXPECTED,
     OTHER,
 )
@@ -61,7 +63,7 @@ CODES = (
 class ActionFailed(Exception):
     """An action that cannot go on: the English sentence, its code and details."""
 
-    def __init__(self, message: str, code: str = OTHER, **details: int) -> None:
+    def __init__(self, message: str, code: str = OTHER, **details: str | int) -> None:
         super().__init__(message)
         assert code in CODES, code
         self.code = code
@@ -84,8 +86,8 @@ def failure_of(error: Exception) -> ActionFailed:
     """What the runner records for an error an action let through."""
     if isinstance(error, ActionFailed):
         return error
-    if isinstance(error, RestoreError):
-        return ActionFailed(str(error), error.code, **error.details)
+    if isinstance(error, (RestoreError, ConnectError)):
+        return ActionFailed(str(error), error.failure, **error.details)
     if isinstance(error, ImportBlocked):
         return ActionFailed(str(error), IMPORT_INTERRUPTED, import_id=error.import_id)
     if isinstance(error, EmptyWindow):

@@ -230,7 +230,7 @@ def finish(
     result: dict[str, Any] | None = None,
     error: str | None = None,
     error_code: str | None = None,
-    error_details: dict[str, int] | None = None,
+    error_details: dict[str, str | int] | None = None,
 ) -> bool:
     """End the action with its result, or with the sentence saying why it failed (and
     that failure's code and numbers)."""

@@ -61,16 +61,16 @@ def streamed(query: Any) -> Iterator[tuple[Any, ...]]:
 
 
 class RestoreError(Exception):
-    """A restore that cannot go on: the message says what to do; `code` names the case
+    """A restore that cannot go on: the message says what to do; `failure` names the case
     and `details` its numbers (WP admin says it in the merchant's language)."""
 
-    def __init__(self, message: str, code: str, **details: int) -> None:
+    def __init__(self, message: str, failure: str, **details: int) -> None:
         super().__init__(message)
-        self.code = code
+        self.failure = failure
         self.details = details
 
 
-# RestoreError codes.
+# RestoreError failures.
 NOT_AN_IMPORT_BACKUP = "not_an_import_backup"  # backup_id
 IMPORT_STILL_QUEUED = "import_still_queued"  # orders
 NO_POS_STOCK = "no_pos_stock"  # backup_id

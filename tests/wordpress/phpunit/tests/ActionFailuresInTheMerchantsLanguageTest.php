@@ -53,6 +53,21 @@ final class ActionFailuresInTheMerchantsLanguageTest extends PluginTestCase
         $this->assertStringNotContainsString('already undone', $page);
     }
 
+    public function testAConnectFailureNamesWhatTheSidecarNamedEscaped(): void
+    {
+        $page = self::shown([
+            'error' => "the POS has no register '<b>7</b>'; its registers are: r1 (Front)",
+            'error_code' => 'no_such_register',
+            'error_details' => ['register_id' => '<b>7</b>'],
+        ]);
+
+        $this->assertStringContainsString(
+            'The POS has no register &lt;b&gt;7&lt;/b&gt;: choose one from the list again.',
+            $page
+        );
+        $this->assertStringNotContainsString('<b>7', $page);
+    }
+
     public function testAnyOtherFailureAsTheSidecarWroteIt(): void
     {
         $page = self::shown([

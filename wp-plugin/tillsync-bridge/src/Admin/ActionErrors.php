@@ -25,7 +25,9 @@ final class ActionErrors
     {
         $details = is_array($action['error_details'] ?? null) ? $action['error_details'] : [];
         $number = static fn (string $key): string => number_format_i18n((int) ($details[$key] ?? 0));
-        $own = self::worded((string) ($action['error_code'] ?? ''), $number);
+        $text = static fn (string $key): string => is_scalar($details[$key] ?? null) ? (string) $details[$key] : '';
+        $code = (string) ($action['error_code'] ?? '');
+        $own = self::worded($code, $number) ?? self::wordedConnect($code, $text);
         return $own ?? (string) ($action['error'] ?? '');
     }
 
@@ -110,6 +112,56 @@ final class ActionErrors
                 'tillsync-bridge'
             ),
             'unexpected' => __('An unexpected error stopped it; the sidecar\'s log says more.', 'tillsync-bridge'),
+            default => null,
+        };
+    }
+
+    /**
+     * Why connecting (or checking the credentials) could not go on.
+     *
+     * @param callable(string): string $text a detail as the sidecar sent it
+     */
+    private static function wordedConnect(string $code, callable $text): ?string
+    {
+        return match ($code) {
+            'no_register' => __('The POS has no register: create one in Lightspeed first.', 'tillsync-bridge'),
+            'no_such_register' => sprintf(
+                /* translators: %s: a register's id */
+                __('The POS has no register %s: choose one from the list again.', 'tillsync-bridge'),
+                $text('register_id')
+            ),
+            'several_registers' => __('The POS has several registers: choose one.', 'tillsync-bridge'),
+            'no_payment_type' => __(
+                'No single POS payment type is named like "WooCommerce": create one in Lightspeed, or ask your host '
+                . 'to choose the payment type.',
+                'tillsync-bridge'
+            ),
+            'no_such_payment_type' => sprintf(
+                /* translators: %s: a payment type's id */
+                __(
+                    'The payment type your host chose (%s) is not one of the POS\'s: ask your host to correct it.',
+                    'tillsync-bridge'
+                ),
+                $text('payment_type_id')
+            ),
+            'woo_key_refused' => __(
+                'WooCommerce refused the sidecar\'s REST key: make the WooCommerce key for the sidecar again.',
+                'tillsync-bridge'
+            ),
+            'woo_url_wrong' => __(
+                'The shop address the sidecar was given does not lead to the WooCommerce REST API: check it.',
+                'tillsync-bridge'
+            ),
+            'other_store' => sprintf(
+                /* translators: 1: the POS store the sidecar's records belong to, 2: the store given now */
+                __(
+                    'The sidecar\'s records belong to POS store %1$s, not %2$s: your host can start new records '
+                    . 'for this store (the old store\'s orders stay as history).',
+                    'tillsync-bridge'
+                ),
+                $text('ledger_store'),
+                $text('store')
+            ),
             default => null,
         };
     }

@@ -42,7 +42,10 @@ def log_in(page: Page, base_url: str, user: str, password: str, then: str) -> No
     page.fill("#user_login", user)
     page.fill("#user_pass", password)
     page.click("#wp-submit")
-    page.wait_for_url(f"{then}*")
+    # The first admin page of a session is the slowest WordPress serves (the session
+    # written, the user's capabilities and locale read): on a loaded 2-core CI machine it
+    # took more than the tests' usual 10 s once.
+    page.wait_for_url(f"{then}*", timeout=30_000)
 
 
 def record_foreign_requests(page: Page) -> list[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -46,6 +48,37 @@ def log_in(page: Page, base_url: str, user: str, password: str, then: str) -> No
     # written, the user's capabilities and locale read): on a loaded 2-core CI machine it
     # took more than the tests' usual 10 s once.
     page.wait_for_url(f"{then}*", timeout=30_000)
+
+
+def tab_url(site_url: str, tab: str) -> str:
+    """The address of one of WooCommerce › Tillsync's tabs."""
+    return f"{site_url}/wp-admin/admin.php?page=tillsync&tab={tab}"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How an action the page asked for ended, as the page shows it."""
+
+    action_id: int
+    state: str  # "done" or "error"
+    text: str
+
+
+def run_action(page: Page, action: str, timeout: float = 30_000) -> Shown:
+    """Click the action's button and follow the page (it polls and reloads) until the
+    action it names is over."""
+    with page.expect_navigation(url=re.compile(r"tillsync_action=\d+")):
+        page.click(f'[data-tillsync-action="{action}"]')
+    action_id = int(parse_qs(urlsplit(page.url).query)["tillsync_action"][0])
+    over = (
+        f'[data-tillsync-result][data-action-id="{action_id}"]'
+        ':is([data-state="done"], [data-state="error"])'
+    )
+    page.wait_for_selector(over, timeout=timeout)
+    result = page.locator("[data-tillsync-result]")
+    return Shown(
+        action_id, result.get_attribute("data-state") or "", result.inner_text()
+    )
 
 
 def record_foreign_requests(page: Page) -> list[str]:

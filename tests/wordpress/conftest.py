@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from credentials_store import CredentialsStore, credentials_store
+from playwright.sync_api import Browser
 from sidecar_process import SidecarProcess
 from tabs_store import TabsStore, tabs_store
 from wp_site import REPO, WordPressSite
@@ -119,3 +121,10 @@ def bare_store(
             if made.sidecar.log.exists():
                 shutil.copy(made.sidecar.log, artifacts / "sidecar-credentials.log")
             wp_site.configure_sidecar(*before)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium per test module."""
+    with chromium() as launched:
+        yield launched

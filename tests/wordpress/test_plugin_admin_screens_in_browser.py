@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import chromium, log_in, record_foreign_requests
+from browser import log_in, record_foreign_requests
 from playwright.sync_api import Browser
 from sidecar_process import SidecarProcess
 from wp_site import ADMIN, WordPressSite
@@ -40,12 +40,6 @@ LABELS = {
         "outbox_empty": "Vide : tous les événements sont parvenus au service Tillsync.",
     },
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(params=sorted(LABELS))

@@ -11,12 +11,10 @@ test-artifacts/admin-tabs/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import chromium, log_in, record_foreign_requests, screenshot
+from browser import log_in, record_foreign_requests, run_action, screenshot, tab_url
 from credentials_store import TOKEN, CredentialsStore
 from playwright.sync_api import Browser, Page
 from wp_site import ADMIN, REPO, WordPressSite
@@ -27,34 +25,11 @@ SHOTS = REPO / "test-artifacts" / "admin-tabs"
 WRONG = "not-the-pos-token-0123456789"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-def _tab(site: WordPressSite) -> str:
-    return f"{site.url}/wp-admin/admin.php?page=tillsync&tab=connection"
-
-
 def _run(page: Page, action: str, expect: str = "done") -> dict[str, str]:
-    """Click the action's button, follow the page until the action it names is over;
-    the result element's state and text."""
-    with page.expect_navigation(url=re.compile(r"tillsync_action=\d+")):
-        page.click(f'[data-tillsync-action="{action}"]')
-    action_id = parse_qs(urlsplit(page.url).query)["tillsync_action"][0]
-    over = (
-        f'[data-tillsync-result][data-action-id="{action_id}"]'
-        ':is([data-state="done"], [data-state="error"])'
-    )
-    page.wait_for_selector(over, timeout=30_000)
-    result = page.locator("[data-tillsync-result]")
-    shown = {
-        "state": result.get_attribute("data-state") or "",
-        "text": result.inner_text(),
-    }
-    assert shown["state"] == expect, shown
-    return shown
+    """Run the action from the page; the result element's state and text."""
+    shown = run_action(page, action)
+    assert shown.state == expect, shown
+    return {"state": shown.state, "text": shown.text}
 
 
 def _rows(site: WordPressSite) -> list[dict[str, Any]]:
@@ -78,7 +53,7 @@ def test_merchant_gives_the_credentials_from_wp_admin(
         *ADMIN,
         then=f"{wp_site.url}/wp-admin/admin.php?page=tillsync",
     )
-    page.goto(_tab(wp_site))
+    page.goto(tab_url(wp_site.url, "connection"))
     token = page.locator('[data-tillsync-field="pos_token"]')
     assert token.get_attribute("type") == "password" and token.input_value() == ""
     assert page.get_attribute('[data-tillsync-source="pos_token"]', "data-source") == ""
@@ -153,7 +128,7 @@ def test_merchant_gives_the_credentials_from_wp_admin(
         f"['key_id' => {int(row['key_id'])}]);"
     )
     bare_store.woo.revoke_key(row["consumer_key"])
-    page.goto(_tab(wp_site))
+    page.goto(tab_url(wp_site.url, "connection"))
     revoked = page.inner_text('[data-tillsync-woo-key="revoked"]')
     assert revoked.startswith(
         "The WooCommerce REST key Tillsync made was revoked in WooCommerce"
@@ -190,7 +165,7 @@ def test_merchant_gives_the_credentials_from_wp_admin(
 def _french(page: Page, site: WordPressSite) -> None:
     site.php("update_option('WPLANG', 'fr_FR');")
     try:
-        page.goto(_tab(site))
+        page.goto(tab_url(site.url, "connection"))
         assert page.inner_text('[data-tillsync-action="connect-lightspeed"]') == (
             "Se connecter avec Lightspeed"
         )

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import collections
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import chromium, log_in, record_foreign_requests, screenshot
+from browser import log_in, record_foreign_requests, run_action, screenshot, tab_url
 from playwright.sync_api import Browser, Page
 from tabs_store import MUG_LEVEL, TabsStore
 from wp_site import ADMIN, REPO, WordPressSite
@@ -32,33 +31,11 @@ TABS = ("connection", "history", "backups", "orders", "reconcile", "stock")
 SLOW = 90_000
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-def _tab_url(site: WordPressSite, tab: str) -> str:
-    return f"{site.url}/wp-admin/admin.php?page=tillsync&tab={tab}"
-
-
 def _run(page: Page, store: TabsStore, action: str, timeout: float = 30_000) -> int:
-    """Click the action's button, follow the page (it polls and reloads) until the
-    action is over; the action's id. A failed action fails with its sentence."""
-    with page.expect_navigation():
-        page.click(f'[data-tillsync-action="{action}"]')
-    action_id = int(parse_qs(urlsplit(page.url).query)["tillsync_action"][0])
-    over = (
-        f'[data-tillsync-result][data-action-id="{action_id}"]'
-        ':is([data-state="done"], [data-state="error"])'
-    )
-    page.wait_for_selector(over, timeout=timeout)
-    result = page.locator("[data-tillsync-result]")
-    assert result.get_attribute("data-state") == "done", (
-        result.inner_text(),
-        store.action(action),
-    )
-    return action_id
+    """Run the action from the page; its id. A failed action fails with its sentence."""
+    shown = run_action(page, action, timeout)
+    assert shown.state == "done", (shown.text, store.action(action))
+    return shown.action_id
 
 
 def test_merchant_seeds_the_pos_from_wp_admin(
@@ -74,7 +51,7 @@ def test_merchant_seeds_the_pos_from_wp_admin(
         *ADMIN,
         then=f"{wp_site.url}/wp-admin/admin.php?page=tillsync",
     )
-    page.goto(_tab_url(wp_site, "connection"))
+    page.goto(tab_url(wp_site.url, "connection"))
 
     # Connection: load the registers, pick one, connect.
     state = page.locator(".tillsync-connection-state")
@@ -91,7 +68,7 @@ def test_merchant_seeds_the_pos_from_wp_admin(
     screenshot(page, SHOTS, "connection-en")
 
     # History: a preview first; it sends and changes nothing.
-    page.goto(_tab_url(wp_site, "history"))
+    page.goto(tab_url(wp_site.url, "history"))
     assert page.locator('[data-tillsync-action="import-start"]').count() == 0
     _run(page, store, "import-preview", SLOW)
     preview = store.action("import-preview")
@@ -145,7 +122,7 @@ def test_merchant_seeds_the_pos_from_wp_admin(
     assert store.pos.inventory_level(store.mug, outlet) == MUG_LEVEL - 10
 
     # Backups: the import's backup; restore only after its preview.
-    page.goto(_tab_url(wp_site, "backups"))
+    page.goto(tab_url(wp_site.url, "backups"))
     backups = store.sidecar.get("/admin/backups").json()["backups"]
     (taken,) = [b for b in backups if b["purpose"] == "before import-history"]
     assert page.locator(f'tr[data-backup-id="{taken["id"]}"]').count() == 1
@@ -162,7 +139,7 @@ def test_merchant_seeds_the_pos_from_wp_admin(
     screenshot(page, SHOTS, "backups-en")
 
     # Orders: the failed order is counted before it is sent again.
-    page.goto(_tab_url(wp_site, "orders"))
+    page.goto(tab_url(wp_site.url, "orders"))
     _run(page, store, "retrigger-preview")
     assert (
         page.get_attribute('[data-tillsync-preview="retrigger"]', "data-count") == "1"
@@ -186,7 +163,7 @@ def test_merchant_seeds_the_pos_from_wp_admin(
     assert notes.count(RESEND_NOTE) == 1, notes
 
     # Reconcile: the order that never became a sale is missing; the fix queues it.
-    page.goto(_tab_url(wp_site, "reconcile"))
+    page.goto(tab_url(wp_site.url, "reconcile"))
     month_ago = (datetime.now(UTC) - timedelta(days=30)).date().isoformat()
     page.fill('[data-tillsync-field="since"]', month_ago)
     _run(page, store, "reconcile", SLOW)
@@ -200,7 +177,7 @@ def test_merchant_seeds_the_pos_from_wp_admin(
     screenshot(page, SHOTS, "reconcile-en")
 
     # Stock: the comparison table of every linked product.
-    page.goto(_tab_url(wp_site, "stock"))
+    page.goto(tab_url(wp_site.url, "stock"))
     _run(page, store, "stock", SLOW)
     compared = store.action("stock")["result"]["products"]
     rows = page.locator(".tillsync-stock tbody tr").count()
@@ -223,7 +200,7 @@ def _french_tour(page: Page, site: WordPressSite) -> None:
     """The same tabs in French once the story is over: translated words, screenshots."""
     site.php("update_option('WPLANG', 'fr_FR');")
     try:
-        page.goto(_tab_url(site, "history"))
+        page.goto(tab_url(site.url, "history"))
         assert page.inner_text('[data-tillsync-tab-link="history"]') == (
             "Import de l’historique"
         )
@@ -231,9 +208,9 @@ def _french_tour(page: Page, site: WordPressSite) -> None:
             "[data-tillsync-progress]"
         )
         for tab in TABS:
-            page.goto(_tab_url(site, tab))
+            page.goto(tab_url(site.url, tab))
             screenshot(page, SHOTS, f"{tab}-fr_FR")
-        page.goto(_tab_url(site, "connection"))
+        page.goto(tab_url(site.url, "connection"))
         assert page.inner_text('[data-tillsync-action="disconnect"]') == "Déconnecter"
     finally:
         site.php("update_option('WPLANG', '');")

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import HOOK_SECRET, signed_get, signed_json
-from sync_world import KEY, SECRET, TOKEN, World
+from history_cli import cli_env
+from sync_world import World
 
 from agent.control.runner import ActionRunner
 from agent.settings import Settings
@@ -17,18 +18,9 @@ from agent.web import create_app
 
 
 def admin_env(world: World, data_dir: Path) -> dict[str, str]:
-    """The sidecar's settings on the world's stores and ledger."""
-    return {
-        "TILLSYNC_DATA_DIR": str(data_dir),
-        "TILLSYNC_DATABASE_URL": world.settings.database_url,
-        "TILLSYNC_HOOK_SECRET": HOOK_SECRET,
-        "TILLSYNC_POS_BASE_URL": world.pos.base_url,
-        "TILLSYNC_POS_TOKEN": TOKEN,
-        "TILLSYNC_POS_RATE_WINDOW": str(world.settings.pos_rate_window),
-        "TILLSYNC_WC_URL": world.woo.base_url,
-        "TILLSYNC_WC_KEY": KEY,
-        "TILLSYNC_WC_SECRET": SECRET,
-    }
+    """The sidecar's settings on the world's stores and ledger: the commands' own, with
+    the hook secret the signed requests below use."""
+    return {**cli_env(world, data_dir), "TILLSYNC_HOOK_SECRET": HOOK_SECRET}
 
 
 class Admin:
